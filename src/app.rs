@@ -1,0 +1,204 @@
+//! One run, start to finish: settings → context → render → deliver → report.
+
+use clap::error::ErrorKind;
+use clap::Parser;
+
+use crate::context;
+use crate::deliver::{self, Job, Policy};
+use crate::destination::Destination;
+use crate::env::Env;
+use crate::error::UsageError;
+use crate::http::{Http, Post};
+use crate::redact::{is_sensitive_header, url_secrets, Redactor};
+use crate::render::Renderer;
+use crate::report::{Report, RunResult};
+use crate::settings::{Layer, Settings};
+
+/// Exit statuses of SPEC §7.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+/// Runs crier with these arguments (the first is the program name) and environment, and
+/// returns the exit status.
+pub fn run(args: Vec<String>, env: &Env) -> i32 {
+    let cli = match Layer::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            print!("{e}");
+            return EXIT_OK;
+        }
+        Err(e) => {
+            eprintln!("crier: error: {}", UsageError::from_clap(e));
+            return EXIT_USAGE;
+        }
+    };
+    let redactor = Redactor::new();
+    let report = Report::new(env, &redactor);
+    match execute(cli, env, &redactor, &report) {
+        Ok(code) => code,
+        Err(e) => {
+            report.error(&format!("{e} (nothing was sent)"));
+            EXIT_USAGE
+        }
+    }
+}
+
+fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Result<i32, UsageError> {
+    // Secrets are known before anything can be printed, so every line can be scrubbed.
+    for raw in cli.to.iter().chain(env_lists(env, "to").iter()) {
+        url_secrets(raw).iter().for_each(|s| redactor.add(s));
+    }
+    let (settings, warnings) = Settings::load(cli, env)?;
+    for raw in &settings.to {
+        url_secrets(raw).iter().for_each(|s| redactor.add(s));
+    }
+    for (name, value) in &settings.headers {
+        if is_sensitive_header(name) {
+            redactor.add(value);
+        }
+    }
+    for warning in warnings {
+        report.line(&format!("note: {warning}"));
+    }
+
+    let destinations = settings
+        .to
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| Destination::parse(i + 1, raw))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut notes = Vec::new();
+    let mut ctx = context::detect(env, &settings, &mut notes)?;
+    for note in notes {
+        report.line(&format!("note: {note}"));
+    }
+
+    let renderer = Renderer::new();
+    let template_error = |e: crate::render::TemplateError| UsageError::new(e.message);
+    let data = serde_json::to_value(&ctx).expect("the context serialises");
+    if let Some(title) = &settings.title {
+        ctx.title = renderer
+            .text("title", title, &data)
+            .map_err(template_error)?;
+    }
+    if let Some(message) = &settings.message {
+        ctx.message = renderer
+            .text("message", message, &data)
+            .map_err(template_error)?;
+    }
+    let data = serde_json::to_value(&ctx).expect("the context serialises");
+
+    if settings.print_context {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&data).expect("the context serialises")
+        );
+        return Ok(EXIT_OK);
+    }
+    if destinations.is_empty() {
+        return Err(UsageError::setting(
+            "to",
+            "is required: give at least one destination (--to, INPUT_TO, PLUGIN_TO or CRIER_TO)",
+        ));
+    }
+
+    // Every payload is rendered before anything is sent: a template error sends nothing.
+    let bodies = destinations
+        .iter()
+        .map(|d| {
+            let (name, source) = match &settings.template {
+                Some(t) => (t.name.clone(), t.text.as_str()),
+                None => (
+                    format!("built-in {} template", d.format.name()),
+                    d.format.template(),
+                ),
+            };
+            renderer
+                .payload(&name, source, &data)
+                .map(|value| value.to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(template_error)?;
+
+    let status = ctx.status.unwrap_or(crate::status::Status::Unknown);
+    if !settings.on.matches(status) {
+        let note = format!(
+            "status `{}` is not one to notify on (on: {}); nothing to send",
+            status.as_str(),
+            settings.on
+        );
+        report.line(&note);
+        if !settings.dry_run {
+            report.finish(RunResult::Skipped, &[], &note);
+        }
+        return Ok(EXIT_OK);
+    }
+
+    if settings.dry_run {
+        for (destination, body) in destinations.iter().zip(&bodies) {
+            report.line(&format!("payload for {}:", destination.label()));
+            println!("{body}");
+        }
+        return Ok(EXIT_OK);
+    }
+
+    let http = Http::new(env)?;
+    let jobs = destinations
+        .iter()
+        .zip(bodies)
+        .map(|(destination, body)| Job {
+            label: destination.label(),
+            sender: Box::new(Post {
+                http: &http,
+                format: destination.format,
+                url: destination.url.clone(),
+                headers: settings.headers.clone(),
+                body,
+            }),
+        })
+        .collect();
+    let policy = Policy {
+        retries: settings.retries,
+        timeout: settings.timeout,
+        deadline: settings.deadline,
+    };
+    let outcomes = deliver::deliver_all(jobs, policy, &|line| report.line(line));
+    let result = RunResult::of(&outcomes);
+    report.finish(result, &outcomes, "");
+
+    let failed: Vec<_> = outcomes.iter().filter(|o| !o.delivered).collect();
+    if failed.is_empty() {
+        report.line(&format!("sent to {} destination(s)", outcomes.len()));
+        return Ok(EXIT_OK);
+    }
+    for outcome in &failed {
+        let text = format!("{} was not notified: {}", outcome.label, outcome.detail);
+        if settings.fail_on_error {
+            report.error(&text);
+        } else {
+            report.warning(&text);
+        }
+    }
+    Ok(if settings.fail_on_error {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// The raw values of a list setting in every environment layer, for registering secrets
+/// before the settings are validated (a validation error may quote other settings).
+fn env_lists(env: &Env, name: &str) -> Vec<String> {
+    let upper = name.to_ascii_uppercase();
+    let keys = [
+        format!("INPUT_{upper}"),
+        format!("PLUGIN_{}", upper.replace('-', "_")),
+        format!("CRIER_{}", upper.replace('-', "_")),
+    ];
+    keys.iter()
+        .filter_map(|k| env.get(k))
+        .flat_map(|v| v.lines().map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}

@@ -1,0 +1,445 @@
+//! The run's context: what happened, where, to which commit. Each CI system has a file here
+//! that fills one [`Context`]; [`detect`] picks the system and finishes the context with the
+//! settings (status, event, environment, image, vars) and the defaults derived from the rest.
+
+mod github;
+mod gitlab;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::env::Env;
+use crate::error::UsageError;
+use crate::settings::Settings;
+use crate::status::Status;
+
+/// The template context of SPEC §4. Absent values are left out of the JSON, so a template
+/// sees them as empty.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Context {
+    pub status: Option<Status>,
+    pub event: String,
+    pub title: String,
+    pub message: String,
+    pub mention: String,
+    pub ci: Ci,
+    pub repository: Repository,
+    pub commit: Commit,
+    #[serde(rename = "ref")]
+    pub git_ref: GitRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    pub run: Run,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<String>,
+    pub environment: Environment,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pull_request: Option<PullRequest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<Release>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    pub vars: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_payload: Option<Value>,
+    /// Devtron's webhook variable names, so Devtron payload templates work unchanged.
+    #[serde(flatten)]
+    pub devtron: Devtron,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Ci {
+    pub provider: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Repository {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Commit {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_sha: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub author: Author,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Author {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RefType {
+    Branch,
+    Tag,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GitRef {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<RefType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Run {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Environment {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PullRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_branch: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_branch: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Release {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Image {
+    pub repo: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Devtron {
+    pub event_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_app_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_env_name: Option<String>,
+    pub devtron_pipeline_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_ci_pipeline_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_cd_pipeline_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_build_git_commit_hash: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_triggered_by_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_container_image_repo: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_container_image_tag: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build_history_link: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_details_link: Option<String>,
+}
+
+/// What a CI system's reader found besides the context fields themselves.
+#[derive(Debug, Default)]
+pub struct Detected {
+    pub status: Option<Status>,
+    pub event: Option<String>,
+    /// Where the status came from, for a note on stderr.
+    pub status_source: Option<&'static str>,
+}
+
+/// Reads the context of the CI system running us, then applies the settings.
+/// `warnings` collects what a user should know but that does not stop the run.
+pub fn detect(
+    env: &Env,
+    settings: &Settings,
+    warnings: &mut Vec<String>,
+) -> Result<Context, UsageError> {
+    let payload = read_event_file(env, settings, warnings)?;
+    let mut ctx = Context::default();
+    let detected = if env.is_true("GITHUB_ACTIONS") {
+        ctx.ci.provider = github::provider(env).into();
+        github::read(env, payload.as_ref(), &mut ctx)
+    } else if env.is_true("GITLAB_CI") {
+        ctx.ci.provider = "gitlab".into();
+        gitlab::read(env, &mut ctx)
+    } else {
+        ctx.ci.provider = "local".into();
+        // A local dry run with an event file reads it as GitHub would.
+        match &payload {
+            Some(payload) => github::read(env, Some(payload), &mut ctx),
+            None => Detected::default(),
+        }
+    };
+    ctx.event_payload = payload;
+    finish(&mut ctx, detected, settings);
+    Ok(ctx)
+}
+
+/// The event file named by `event-file`, else `GITHUB_EVENT_PATH`. A file the user named
+/// must be readable JSON; the CI's own file is best effort.
+fn read_event_file(
+    env: &Env,
+    settings: &Settings,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Value>, UsageError> {
+    if let Some(path) = &settings.event_file {
+        return read_json(path).map(Some).map_err(|why| {
+            UsageError::setting_value("event-file", &path.display().to_string(), &why)
+        });
+    }
+    let Some(path) = env.get("GITHUB_EVENT_PATH") else {
+        return Ok(None);
+    };
+    match read_json(Path::new(path)) {
+        Ok(value) => Ok(Some(value)),
+        Err(why) => {
+            warnings.push(format!("ignoring GITHUB_EVENT_PATH {path}: {why}"));
+            Ok(None)
+        }
+    }
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    let text = std::fs::read(path).map_err(|e| crate::error::io_reason(&e))?;
+    serde_json::from_slice(&text).map_err(|e| format!("not JSON ({e})"))
+}
+
+/// Applies the settings over what was detected and derives the remaining fields.
+fn finish(ctx: &mut Context, detected: Detected, settings: &Settings) {
+    ctx.status = Some(
+        settings
+            .status
+            .or(detected.status)
+            .unwrap_or(Status::Unknown),
+    );
+    ctx.event = settings
+        .event
+        .clone()
+        .or(detected.event)
+        .unwrap_or_else(|| "build".into());
+    if let Some(name) = &settings.environment {
+        ctx.environment.name = Some(name.clone());
+    }
+    if let Some(image) = &settings.image {
+        ctx.image = Some(parse_image(image));
+    }
+    ctx.vars = settings.vars.clone();
+    if ctx.status == Some(Status::Failure) {
+        ctx.mention = settings.mention.clone().unwrap_or_default();
+    }
+
+    let commit = &mut ctx.commit;
+    if let Some(sha) = &commit.sha {
+        commit
+            .short_sha
+            .get_or_insert_with(|| sha.chars().take(7).collect());
+    }
+    if let Some(message) = &commit.message {
+        commit
+            .title
+            .get_or_insert_with(|| message.lines().next().unwrap_or_default().to_owned());
+    }
+    if let Some(full) = &ctx.repository.full_name {
+        let name = full.rsplit('/').next().unwrap_or(full).to_owned();
+        ctx.repository.name.get_or_insert(name);
+    }
+
+    ctx.title = default_title(ctx);
+    ctx.message = default_message(ctx);
+    ctx.devtron = devtron(ctx);
+}
+
+/// `repo:tag`; the tag is what follows the last `:` after the last `/` (a registry port is
+/// not a tag), and a digest `@sha256:…` is kept as the tag.
+fn parse_image(image: &str) -> Image {
+    if let Some((repo, digest)) = image.split_once('@') {
+        return Image {
+            repo: repo.into(),
+            tag: Some(digest.into()),
+        };
+    }
+    let slash = image.rfind('/').map_or(0, |i| i + 1);
+    match image[slash..].rfind(':') {
+        Some(colon) => Image {
+            repo: image[..slash + colon].into(),
+            tag: Some(image[slash + colon + 1..].into()),
+        },
+        None => Image {
+            repo: image.into(),
+            tag: None,
+        },
+    }
+}
+
+/// "❌ Build failed: acme/widgets@main", "✅ Deploy succeeded: acme/api@v2 → production".
+fn default_title(ctx: &Context) -> String {
+    let status = ctx.status.unwrap_or(Status::Unknown);
+    let (icon, verb) = match status {
+        Status::Started => ("🚀", "started"),
+        Status::Success => ("✅", "succeeded"),
+        Status::Failure => ("❌", "failed"),
+        Status::Cancelled => ("🚫", "cancelled"),
+        Status::Skipped => ("⏭️", "skipped"),
+        Status::Unknown => ("🔔", "finished"),
+    };
+    let mut event = ctx.event.clone();
+    if let Some(first) = event.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    let mut title = format!("{icon} {event} {verb}");
+    let place = ctx
+        .repository
+        .full_name
+        .clone()
+        .or(ctx.repository.name.clone());
+    if let Some(place) = place {
+        title.push_str(": ");
+        title.push_str(&place);
+        if let Some(name) = &ctx.git_ref.name {
+            title.push('@');
+            title.push_str(name);
+        }
+    }
+    if let Some(env) = &ctx.environment.name {
+        title.push_str(" → ");
+        title.push_str(env);
+    }
+    title
+}
+
+/// The pull request's title, the release's name, else the commit message.
+fn default_message(ctx: &Context) -> String {
+    if let Some(pr) = &ctx.pull_request {
+        if let Some(title) = &pr.title {
+            return match &pr.number {
+                Some(n) => format!("#{n} {title}"),
+                None => title.clone(),
+            };
+        }
+    }
+    if let Some(release) = &ctx.release {
+        if let Some(name) = release.name.as_ref().or(release.tag.as_ref()) {
+            return name.clone();
+        }
+    }
+    ctx.commit.message.clone().unwrap_or_default()
+}
+
+fn devtron(ctx: &Context) -> Devtron {
+    let status = ctx.status.unwrap_or(Status::Unknown);
+    let event_type = match status {
+        Status::Started => "trigger",
+        Status::Success => "success",
+        Status::Failure | Status::Cancelled => "fail",
+        other => other.as_str(),
+    };
+    let run_id = ctx.run.id.clone();
+    Devtron {
+        event_type: event_type.into(),
+        devtron_app_name: ctx.repository.name.clone(),
+        devtron_env_name: ctx.environment.name.clone(),
+        devtron_pipeline_type: if ctx.event == "deploy" { "CD" } else { "CI" }.into(),
+        devtron_ci_pipeline_id: run_id.clone(),
+        devtron_cd_pipeline_id: run_id,
+        devtron_build_git_commit_hash: ctx.commit.sha.clone(),
+        devtron_triggered_by_email: ctx
+            .commit
+            .author
+            .email
+            .clone()
+            .or_else(|| ctx.actor.clone()),
+        devtron_container_image_repo: ctx.image.as_ref().map(|i| i.repo.clone()),
+        devtron_container_image_tag: ctx.image.as_ref().and_then(|i| i.tag.clone()),
+        build_history_link: ctx.run.url.clone(),
+        app_details_link: ctx.repository.url.clone(),
+    }
+}
+
+/// A string at a JSON pointer; numbers are given as text, empty strings as `None`.
+pub(crate) fn text_at(value: &Value, pointer: &str) -> Option<String> {
+    match value.pointer(pointer)? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+pub(crate) fn owned(value: Option<&str>) -> Option<String> {
+    value.map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_references_split_into_repo_and_tag() {
+        let cases = [
+            ("acme/api:1.2", "acme/api", Some("1.2")),
+            (
+                "registry:5000/acme/api:1.2",
+                "registry:5000/acme/api",
+                Some("1.2"),
+            ),
+            ("registry:5000/acme/api", "registry:5000/acme/api", None),
+            ("acme/api@sha256:abc", "acme/api", Some("sha256:abc")),
+            ("api", "api", None),
+        ];
+        for (text, repo, tag) in cases {
+            let image = parse_image(text);
+            assert_eq!(image.repo, repo, "{text}");
+            assert_eq!(image.tag.as_deref(), tag, "{text}");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Usage errors: everything that is the caller's to fix. They end the run with exit 2 before
+//! anything is sent.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError {
+    message: String,
+}
+
+impl UsageError {
+    pub fn new(message: impl Into<String>) -> UsageError {
+        UsageError {
+            message: message.into(),
+        }
+    }
+
+    /// A problem with a setting as a whole.
+    pub fn setting(name: &str, problem: &str) -> UsageError {
+        UsageError::new(format!("setting `{name}` {problem}"))
+    }
+
+    /// A value that cannot be used: names the setting and the value.
+    pub fn setting_value(name: &str, value: &str, expected: &str) -> UsageError {
+        UsageError::new(format!(
+            "setting `{name}`: cannot use {value:?}: {expected}"
+        ))
+    }
+
+    pub fn from_clap(err: clap::Error) -> UsageError {
+        UsageError::new(err.to_string().trim_end().trim_start_matches("error: "))
+    }
+}
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// An I/O error's reason without the OS error number noise.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,22 @@
+//! Town Crier: a CI/CD notification step.
+//!
+//! Data flows one way: [`settings`] → [`context`] → [`render`] → [`deliver`] → [`report`].
+//! [`destination`] maps a URL to one of the [`formats`]; [`http`] sends; [`redact`] keeps
+//! secrets out of every output.
+
+mod app;
+pub mod context;
+pub mod deliver;
+pub mod destination;
+pub mod env;
+pub mod error;
+pub mod formats;
+pub mod http;
+pub mod jsonc;
+pub mod redact;
+pub mod render;
+pub mod report;
+pub mod settings;
+pub mod status;
+
+pub use app::{run, EXIT_FAILED, EXIT_OK, EXIT_USAGE};

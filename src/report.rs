@@ -1,0 +1,189 @@
+//! What the run tells people: one stderr line per event, GitHub annotations, step outputs and
+//! a step summary. Everything written passes through the [`Redactor`] first. stdout is left
+//! to the payloads and the context that were asked for.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+
+use crate::deliver::Outcome;
+use crate::env::Env;
+use crate::redact::Redactor;
+
+pub struct Report<'a> {
+    redactor: &'a Redactor,
+    /// On GitHub Actions (or Gitea/Forgejo), problems are also workflow-command annotations.
+    annotate: bool,
+    output_file: Option<String>,
+    summary_file: Option<String>,
+}
+
+/// The run's overall result, as written to the `result` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunResult {
+    Sent,
+    Skipped,
+    Failed,
+    Partial,
+}
+
+impl RunResult {
+    pub fn of(outcomes: &[Outcome]) -> RunResult {
+        let sent = outcomes.iter().filter(|o| o.delivered).count();
+        match (sent, outcomes.len() - sent) {
+            (0, 0) => RunResult::Skipped,
+            (_, 0) => RunResult::Sent,
+            (0, _) => RunResult::Failed,
+            _ => RunResult::Partial,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunResult::Sent => "sent",
+            RunResult::Skipped => "skipped",
+            RunResult::Failed => "failed",
+            RunResult::Partial => "partial",
+        }
+    }
+}
+
+impl<'a> Report<'a> {
+    pub fn new(env: &Env, redactor: &'a Redactor) -> Report<'a> {
+        Report {
+            redactor,
+            annotate: env.is_true("GITHUB_ACTIONS"),
+            output_file: env.get("GITHUB_OUTPUT").map(str::to_owned),
+            summary_file: env.get("GITHUB_STEP_SUMMARY").map(str::to_owned),
+        }
+    }
+
+    /// A progress or diagnostic line on stderr.
+    pub fn line(&self, text: &str) {
+        eprintln!("crier: {}", self.redactor.scrub(text));
+    }
+
+    pub fn warning(&self, text: &str) {
+        self.problem("warning", text);
+    }
+
+    pub fn error(&self, text: &str) {
+        self.problem("error", text);
+    }
+
+    fn problem(&self, level: &str, text: &str) {
+        let text = self.redactor.scrub(text);
+        if self.annotate {
+            // The runner reads workflow commands from stderr as well as stdout.
+            eprintln!("::{level}::{}", escape_command_data(&text));
+        } else {
+            eprintln!("crier: {level}: {text}");
+        }
+    }
+
+    /// `result`, `sent` and `failed` in `$GITHUB_OUTPUT`, and a table in
+    /// `$GITHUB_STEP_SUMMARY`, where those files are given.
+    pub fn finish(&self, result: RunResult, outcomes: &[Outcome], note: &str) {
+        let sent = outcomes.iter().filter(|o| o.delivered).count();
+        let failed = outcomes.len() - sent;
+        if let Some(path) = &self.output_file {
+            let text = format!("result={}\nsent={sent}\nfailed={failed}\n", result.as_str());
+            self.append(path, &text, "GITHUB_OUTPUT");
+        }
+        if let Some(path) = &self.summary_file {
+            self.append(
+                path,
+                &summary(result, outcomes, note),
+                "GITHUB_STEP_SUMMARY",
+            );
+        }
+    }
+
+    fn append(&self, path: &str, text: &str, what: &str) {
+        let text = self.redactor.scrub(text);
+        let written = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(text.as_bytes()));
+        if let Err(e) = written {
+            self.warning(&format!(
+                "cannot write {what} ({path}): {}",
+                crate::error::io_reason(&e)
+            ));
+        }
+    }
+}
+
+fn summary(result: RunResult, outcomes: &[Outcome], note: &str) -> String {
+    let mut text = format!("### Town Crier: {}\n\n", result.as_str());
+    if !note.is_empty() {
+        text.push_str(&format!("{}\n\n", cell(note)));
+    }
+    if outcomes.is_empty() {
+        return text;
+    }
+    text.push_str("| Destination | Result | Attempts | Detail |\n|---|---|---|---|\n");
+    for o in outcomes {
+        let result = if o.delivered {
+            "✅ sent"
+        } else {
+            "❌ failed"
+        };
+        text.push_str(&format!(
+            "| {} | {result} | {} | {} |\n",
+            cell(&o.label),
+            o.attempts,
+            cell(&o.detail)
+        ));
+    }
+    text.push('\n');
+    text
+}
+
+/// Text safe inside a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// Workflow-command data: `%`, CR and LF are percent-encoded (as `@actions/core` does).
+pub fn escape_command_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(delivered: bool) -> Outcome {
+        Outcome {
+            label: "[1] webhook https://x/***".into(),
+            delivered,
+            attempts: 1,
+            detail: "HTTP 200 | ok\nmore".into(),
+            message_id: None,
+        }
+    }
+
+    #[test]
+    fn result_reflects_the_outcomes() {
+        assert_eq!(RunResult::of(&[]), RunResult::Skipped);
+        assert_eq!(RunResult::of(&[outcome(true)]), RunResult::Sent);
+        assert_eq!(RunResult::of(&[outcome(false)]), RunResult::Failed);
+        assert_eq!(
+            RunResult::of(&[outcome(true), outcome(false)]),
+            RunResult::Partial
+        );
+    }
+
+    #[test]
+    fn command_data_and_table_cells_are_escaped() {
+        assert_eq!(
+            escape_command_data("50% done\r\nnext"),
+            "50%25 done%0D%0Anext"
+        );
+        let table = summary(RunResult::Sent, &[outcome(true)], "");
+        assert!(table.contains("HTTP 200 \\| ok more"), "{table}");
+    }
+}

@@ -1,0 +1,324 @@
+//! Shared test parts: a real HTTP server on 127.0.0.1 that records what it receives and
+//! plays scripted answers, a runner for the real `crier` binary, and temporary directories.
+
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// What the server does with one request.
+#[derive(Clone, Debug)]
+pub enum Answer {
+    Reply {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
+    /// Reads the request and never answers (until the server is dropped).
+    Hang,
+}
+
+impl Answer {
+    pub fn status(status: u16) -> Answer {
+        Answer::Reply {
+            status,
+            headers: Vec::new(),
+            body: String::new(),
+        }
+    }
+
+    pub fn body(status: u16, body: &str) -> Answer {
+        Answer::Reply {
+            status,
+            headers: Vec::new(),
+            body: body.to_owned(),
+        }
+    }
+
+    pub fn with_header(self, name: &str, value: &str) -> Answer {
+        match self {
+            Answer::Reply {
+                status,
+                mut headers,
+                body,
+            } => {
+                headers.push((name.to_owned(), value.to_owned()));
+                Answer::Reply {
+                    status,
+                    headers,
+                    body,
+                }
+            }
+            Answer::Hang => Answer::Hang,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub at: Instant,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).expect("the request body is JSON")
+    }
+}
+
+struct Shared {
+    requests: Mutex<Vec<Request>>,
+    script: Mutex<VecDeque<Answer>>,
+    fallback: Answer,
+    /// A template for answers that echo the request target: `{target}` is replaced.
+    stop: AtomicBool,
+}
+
+pub struct Server {
+    port: u16,
+    shared: Arc<Shared>,
+}
+
+impl Server {
+    /// A server that plays `script` in order, then answers `fallback` to every request.
+    pub fn start(script: Vec<Answer>, fallback: Answer) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().unwrap().port();
+        let shared = Arc::new(Shared {
+            requests: Mutex::new(Vec::new()),
+            script: Mutex::new(script.into()),
+            fallback,
+            stop: AtomicBool::new(false),
+        });
+        let accepting = Arc::clone(&shared);
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                if accepting.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let conn = Arc::clone(&accepting);
+                thread::spawn(move || serve(stream, &conn));
+            }
+        });
+        Server { port, shared }
+    }
+
+    /// A server that always answers `answer`.
+    pub fn always(answer: Answer) -> Server {
+        Server::start(Vec::new(), answer)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+fn serve(stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or_default().to_owned();
+    let target = parts.next().unwrap_or_default().to_owned();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+            break;
+        }
+        if let Some((n, v)) = h.trim_end().split_once(':') {
+            headers.push((n.trim().to_owned(), v.trim().to_owned()));
+        }
+    }
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    let request = Request {
+        method,
+        target: target.clone(),
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        at: Instant::now(),
+    };
+    shared.requests.lock().unwrap().push(request);
+    let answer = shared
+        .script
+        .lock()
+        .unwrap()
+        .pop_front()
+        .unwrap_or_else(|| shared.fallback.clone());
+    let mut stream = stream;
+    match answer {
+        Answer::Hang => {
+            while !shared.stop.load(Ordering::SeqCst) {
+                thread::sleep(Duration::from_millis(50));
+            }
+        }
+        Answer::Reply {
+            status,
+            headers,
+            body,
+        } => {
+            let body = body.replace("{target}", &target);
+            let mut head = format!(
+                "HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\nConnection: close\r\n",
+                body.len()
+            );
+            for (n, v) in headers {
+                head.push_str(&format!("{n}: {v}\r\n"));
+            }
+            head.push_str("\r\n");
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+            let _ = stream.flush();
+        }
+    }
+}
+
+/// What a run of the binary left behind.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout and stderr together, for checks that nothing leaked anywhere.
+    pub fn all_output(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// Runs the real `crier` with exactly this environment (nothing inherited, so the test
+/// machine's own CI variables cannot leak in).
+pub fn crier(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_crier"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run crier");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A directory removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "crier-test-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Writes a file and returns its path as text.
+    pub fn write(&self, name: &str, contents: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.0.join(name)).unwrap_or_default()
+    }
+
+    pub fn file(&self, name: &str) -> String {
+        self.0.join(name).to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A commit message built to break naive payload templates.
+pub const HOSTILE: &str =
+    "Fix \"quotes\" and 'apostrophes' \\ backslashes\nnew line\r\ncarriage\ttab \
+\u{0}nul \u{1b}[31mescape \u{7f} emoji 🎉👩‍👩‍👧 <!channel> <!here> @everyone @here \
+<https://evil.example|click> {{title}} {{{raw}}} & &amp; </script>";
+
+/// A GitHub Actions environment for a push to `main` of acme/widgets, with `event` written as
+/// the event file.
+pub fn github_env(dir: &TempDir, event_name: &str, event: &str) -> Vec<(String, String)> {
+    let path = dir.write("event.json", event);
+    vec![
+        ("GITHUB_ACTIONS".into(), "true".into()),
+        ("CI".into(), "true".into()),
+        ("GITHUB_SERVER_URL".into(), "https://github.com".into()),
+        ("GITHUB_REPOSITORY".into(), "acme/widgets".into()),
+        ("GITHUB_EVENT_NAME".into(), event_name.into()),
+        ("GITHUB_EVENT_PATH".into(), path),
+        ("GITHUB_RUN_ID".into(), "9876543210".into()),
+        ("GITHUB_RUN_NUMBER".into(), "42".into()),
+        ("GITHUB_RUN_ATTEMPT".into(), "1".into()),
+        ("GITHUB_ACTOR".into(), "octocat".into()),
+        ("GITHUB_WORKFLOW".into(), "CI".into()),
+        ("GITHUB_JOB".into(), "build".into()),
+        (
+            "GITHUB_SHA".into(),
+            "ffffffffffffffffffffffffffffffffffffffff".into(),
+        ),
+        ("GITHUB_REF".into(), "refs/heads/main".into()),
+        ("GITHUB_REF_NAME".into(), "main".into()),
+        ("GITHUB_REF_TYPE".into(), "branch".into()),
+    ]
+}
+
+/// Borrowed view of owned pairs, for [`crier`].
+pub fn pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
+    env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
