@@ -89,8 +89,15 @@ fn render(
             Some((line, column)) => format!("line {line}, column {column}: "),
             None => String::new(),
         };
+        // The parser's own text lists every rule it expected; say what it usually means.
+        let reason = match e.reason() {
+            handlebars::TemplateErrorReason::InvalidSyntax(_) => {
+                "invalid handlebars: an unclosed {{#block}}, or a malformed {{expression}}".into()
+            }
+            other => other.to_string(),
+        };
         TemplateError {
-            message: format!("{name}: {at}template syntax error: {}", e.reason()),
+            message: format!("{name}: {at}template syntax error: {reason}"),
         }
     })?;
     let ctx = HbContext::wraps(data).map_err(|e| TemplateError {
