@@ -350,6 +350,14 @@ impl Settings {
         for prefix in PREFIXES {
             let (lower, unknown) = Layer::from_env(env, prefix)?;
             layer = layer.or(lower);
+            // An action's `status` input defaults to `${{ job.status }}`; should a runner
+            // ever pass the expression through unevaluated, it means "not given".
+            if layer.status.as_deref().is_some_and(|s| s.contains("${{")) {
+                warnings.push(format!(
+                    "ignoring {prefix}STATUS: it holds an unevaluated expression; pass `status: ${{{{ job.status }}}}` explicitly"
+                ));
+                layer.status = None;
+            }
             match *prefix {
                 // Our own namespace: a misspelt name must not be silently ignored.
                 "CRIER_" => {
@@ -673,6 +681,12 @@ mod tests {
             Settings::load(cli(&[]), &Env::from_pairs(&[("INPUT_WEBHOOK", "x")])).unwrap();
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].contains("INPUT_WEBHOOK"));
+    }
+
+    #[test]
+    fn an_unevaluated_status_expression_counts_as_unset() {
+        let s = load(&[], &[("INPUT_STATUS", "${{ job.status }}"), ("CRIER_STATUS", "failure")]);
+        assert_eq!(s.unwrap().status, Some(Status::Failure));
     }
 
     #[test]
