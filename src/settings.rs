@@ -685,7 +685,13 @@ mod tests {
 
     #[test]
     fn an_unevaluated_status_expression_counts_as_unset() {
-        let s = load(&[], &[("INPUT_STATUS", "${{ job.status }}"), ("CRIER_STATUS", "failure")]);
+        let s = load(
+            &[],
+            &[
+                ("INPUT_STATUS", "${{ job.status }}"),
+                ("CRIER_STATUS", "failure"),
+            ],
+        );
         assert_eq!(s.unwrap().status, Some(Status::Failure));
     }
 

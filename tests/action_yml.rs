@@ -31,16 +31,28 @@ fn inputs_are_the_settings() {
     declared.sort();
     settings.sort();
     assert_eq!(declared, settings);
-    for line in inputs.iter().filter(|l| l.trim_start().starts_with("default:")) {
+    for line in inputs
+        .iter()
+        .filter(|l| l.trim_start().starts_with("default:"))
+    {
         let value = line.trim_start().trim_start_matches("default:").trim();
-        assert!(value.starts_with('\'') && value.ends_with('\''), "unquoted default: {line}");
+        assert!(
+            value.starts_with('\'') && value.ends_with('\''),
+            "unquoted default: {line}"
+        );
     }
-    let descriptions = inputs.iter().filter(|l| l.trim_start().starts_with("description:")).count();
+    let descriptions = inputs
+        .iter()
+        .filter(|l| l.trim_start().starts_with("description:"))
+        .count();
     assert_eq!(descriptions, declared.len());
 }
 
 #[test]
 fn outputs_are_those_crier_writes() {
     let text = include_str!("../action.yml");
-    assert_eq!(keys(&section(text, "outputs")), ["result", "sent", "failed"]);
+    assert_eq!(
+        keys(&section(text, "outputs")),
+        ["result", "sent", "failed"]
+    );
 }
