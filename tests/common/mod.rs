@@ -94,11 +94,25 @@ struct Shared {
 pub struct Server {
     port: u16,
     shared: Arc<Shared>,
+    tls: bool,
 }
 
 impl Server {
     /// A server that plays `script` in order, then answers `fallback` to every request.
     pub fn start(script: Vec<Answer>, fallback: Answer) -> Server {
+        Server::start_with(script, fallback, None)
+    }
+
+    /// An HTTPS server presenting `tls`'s certificate.
+    pub fn start_tls(script: Vec<Answer>, fallback: Answer, tls: &TestCa) -> Server {
+        Server::start_with(script, fallback, Some(tls.server_config()))
+    }
+
+    fn start_with(
+        script: Vec<Answer>,
+        fallback: Answer,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().unwrap().port();
         let shared = Arc::new(Shared {
@@ -108,6 +122,7 @@ impl Server {
             stop: AtomicBool::new(false),
         });
         let accepting = Arc::clone(&shared);
+        let is_tls = tls.is_some();
         thread::spawn(move || {
             for stream in listener.incoming() {
                 if accepting.stop.load(Ordering::SeqCst) {
@@ -115,10 +130,26 @@ impl Server {
                 }
                 let Ok(stream) = stream else { continue };
                 let conn = Arc::clone(&accepting);
-                thread::spawn(move || serve(stream, &conn));
+                let tls = tls.clone();
+                thread::spawn(move || {
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                    match tls {
+                        None => serve(stream, &conn),
+                        Some(config) => {
+                            let Ok(session) = rustls::ServerConnection::new(config) else {
+                                return;
+                            };
+                            serve(rustls::StreamOwned::new(session, stream), &conn)
+                        }
+                    }
+                });
             }
         });
-        Server { port, shared }
+        Server {
+            port,
+            shared,
+            tls: is_tls,
+        }
     }
 
     /// A server that always answers `answer`.
@@ -127,7 +158,17 @@ impl Server {
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The same server, named `localhost` (the name its test certificate carries).
+    pub fn localhost_url(&self, path: &str) -> String {
+        self.url(path).replace("127.0.0.1", "localhost")
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     pub fn requests(&self) -> Vec<Request> {
@@ -143,12 +184,37 @@ impl Drop for Server {
     }
 }
 
-fn serve(stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
+fn serve<S: Read + Write>(stream: S, shared: &Shared) {
+    let mut reader = BufReader::new(stream);
+    loop {
+        let Some(request) = read_request(&mut reader) else {
+            return;
+        };
+        let is_connect = request.method == "CONNECT";
+        let target = request.target.clone();
+        shared.requests.lock().unwrap().push(request);
+        if is_connect {
+            // Act as a proxy: open the tunnel, then serve what comes through it ourselves.
+            let stream = reader.get_mut();
+            let _ = stream.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            let _ = stream.flush();
+            continue;
+        }
+        let answer = shared
+            .script
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or_else(|| shared.fallback.clone());
+        answer_with(reader.get_mut(), answer, &target, shared);
+        return;
+    }
+}
+
+fn read_request<R: BufRead>(reader: &mut R) -> Option<Request> {
     let mut line = String::new();
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
-        return;
+        return None;
     }
     let mut parts = line.split_whitespace();
     let method = parts.next().unwrap_or_default().to_owned();
@@ -170,21 +236,16 @@ fn serve(stream: TcpStream, shared: &Shared) {
         .unwrap_or(0);
     let mut body = vec![0; length];
     let _ = reader.read_exact(&mut body);
-    let request = Request {
+    Some(Request {
         method,
-        target: target.clone(),
+        target,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
         at: Instant::now(),
-    };
-    shared.requests.lock().unwrap().push(request);
-    let answer = shared
-        .script
-        .lock()
-        .unwrap()
-        .pop_front()
-        .unwrap_or_else(|| shared.fallback.clone());
-    let mut stream = stream;
+    })
+}
+
+fn answer_with<W: Write>(stream: &mut W, answer: Answer, target: &str, shared: &Shared) {
     match answer {
         Answer::Hang => {
             while !shared.stop.load(Ordering::SeqCst) {
@@ -196,7 +257,7 @@ fn serve(stream: TcpStream, shared: &Shared) {
             headers,
             body,
         } => {
-            let body = body.replace("{target}", &target);
+            let body = body.replace("{target}", target);
             let mut head = format!(
                 "HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\nConnection: close\r\n",
                 body.len()
@@ -209,6 +270,117 @@ fn serve(stream: TcpStream, shared: &Shared) {
             let _ = stream.write_all(body.as_bytes());
             let _ = stream.flush();
         }
+    }
+}
+
+/// A throwaway certificate authority and a server certificate it signed for `localhost` and
+/// 127.0.0.1, made with the `openssl` command.
+pub struct TestCa {
+    pub dir: TempDir,
+}
+
+impl TestCa {
+    pub fn new() -> TestCa {
+        let dir = TempDir::new();
+        dir.write(
+            "server.ext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+             keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+        );
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ];
+        let steps: Vec<Vec<&str>> = vec![
+            [
+                &["req", "-x509"][..],
+                &ec,
+                &[
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.pem",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=Town Crier Test CA",
+                    "-addext",
+                    "basicConstraints=critical,CA:TRUE",
+                    "-addext",
+                    "keyUsage=critical,keyCertSign,cRLSign",
+                ],
+            ]
+            .concat(),
+            [
+                &["req"][..],
+                &ec,
+                &[
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.csr",
+                    "-subj",
+                    "/CN=localhost",
+                ],
+            ]
+            .concat(),
+            vec![
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "server.ext",
+            ],
+        ];
+        for args in steps {
+            let out = Command::new("openssl")
+                .args(&args)
+                .current_dir(dir.path())
+                .output()
+                .expect("the openssl command is installed");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        TestCa { dir }
+    }
+
+    pub fn ca_file(&self) -> String {
+        self.dir.file("ca.pem")
+    }
+
+    fn server_config(&self) -> Arc<rustls::ServerConfig> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let certs: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_file_iter(self.dir.file("server.pem"))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+        let key = PrivateKeyDer::from_pem_file(self.dir.file("server.key")).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap();
+        Arc::new(config)
     }
 }
 
