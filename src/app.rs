@@ -68,6 +68,11 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         .enumerate()
         .map(|(i, raw)| Destination::parse(i + 1, raw))
         .collect::<Result<Vec<_>, _>>()?;
+    for destination in &destinations {
+        if let Some(notice) = destination.format.notice(&destination.url) {
+            report.warning(&format!("{}: {notice}", destination.label()));
+        }
+    }
 
     let mut notes = Vec::new();
     let mut ctx = context::detect(env, &settings, &mut notes)?;
@@ -105,22 +110,33 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     }
 
     // Every payload is rendered before anything is sent: a template error sends nothing.
-    let bodies = destinations
-        .iter()
-        .map(|d| {
-            let (name, source) = match &settings.template {
-                Some(t) => (t.name.clone(), t.text.as_str()),
-                None => (
-                    format!("built-in {} template", d.format.name()),
-                    d.format.template(),
-                ),
-            };
-            renderer
-                .payload(&name, source, &data)
-                .map(|value| value.to_string())
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(template_error)?;
+    let mut bodies = Vec::with_capacity(destinations.len());
+    for destination in &destinations {
+        let (name, source) = match &settings.template {
+            Some(t) => (t.name.clone(), t.text.as_str()),
+            None => (
+                format!("built-in {} template", destination.format.name()),
+                destination.format.template(),
+            ),
+        };
+        let payload = renderer
+            .payload(&name, source, &data)
+            .map_err(template_error)?;
+        let body = payload.value.to_string();
+        for cut in &payload.cuts {
+            report.line(&format!(
+                "{}: {cut} to fit the service's limits",
+                destination.label()
+            ));
+        }
+        if let Some(problem) = destination.format.check(&payload.value, &body) {
+            report.warning(&format!(
+                "{}: {problem}; the service may refuse the message",
+                destination.label()
+            ));
+        }
+        bodies.push(body);
+    }
 
     let status = ctx.status.unwrap_or(crate::status::Status::Unknown);
     if !settings.on.matches(status) {
@@ -153,8 +169,8 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
             sender: Box::new(Post {
                 http: &http,
                 format: destination.format,
-                url: destination.url.clone(),
-                headers: settings.headers.clone(),
+                url: destination.format.request_url(&destination.url),
+                headers: request_headers(destination.format.headers(), &settings.headers),
                 body,
             }),
         })
@@ -186,6 +202,19 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     } else {
         EXIT_OK
     })
+}
+
+/// The format's own headers, then the user's; a user's header replaces a format's of the
+/// same name.
+fn request_headers(
+    format: Vec<(String, String)>,
+    user: &[(String, String)],
+) -> Vec<(String, String)> {
+    format
+        .into_iter()
+        .filter(|(name, _)| !user.iter().any(|(u, _)| u.eq_ignore_ascii_case(name)))
+        .chain(user.iter().cloned())
+        .collect()
 }
 
 /// The raw values of a list setting in every environment layer, for registering secrets

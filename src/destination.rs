@@ -184,11 +184,10 @@ mod tests {
     #[test]
     fn formats_not_yet_built_are_refused_rather_than_sent_as_webhooks() {
         for raw in [
-            "https://discord.com/api/webhooks/1/t",
-            "https://ptb.discord.com/api/webhooks/1/t",
-            "https://acme.webhook.office.com/webhookb2/x",
-            "teams+https://example.com/x",
             "mailto:a@example.com",
+            "pushover://user@token",
+            "irc://crier@irc.example.com/builds",
+            "pushover+https://example.com/1/messages.json",
         ] {
             let err = parse(raw).unwrap_err().to_string();
             assert!(err.contains("not available"), "{raw}: {err}");

@@ -107,7 +107,7 @@ impl Attempt for Post<'_> {
             .http
             .post_json(&self.url, &self.headers, &self.body, timeout)
         {
-            Ok(reply) => self.format.judge(&reply),
+            Ok(reply) => self.format.judge(&self.url, &reply),
             Err(NoAnswer {
                 retryable: true,
                 reason,

@@ -1,8 +1,8 @@
 //! Town Crier: a CI/CD notification step.
 //!
 //! Data flows one way: [`settings`] → [`context`] → [`render`] → [`deliver`] → [`report`].
-//! [`destination`] maps a URL to one of the [`formats`]; [`http`] sends; [`redact`] keeps
-//! secrets out of every output.
+//! [`destination`] maps a URL to one of the [`formats`]; [`markup`] escapes user text for
+//! each; [`http`] sends; [`redact`] keeps secrets out of every output.
 
 mod app;
 pub mod context;
@@ -13,6 +13,7 @@ pub mod error;
 pub mod formats;
 pub mod http;
 pub mod jsonc;
+pub mod markup;
 pub mod redact;
 pub mod render;
 pub mod report;

@@ -12,13 +12,23 @@
 
 use std::fmt;
 
+use std::cell::RefCell;
+
 use handlebars::{
     handlebars_helper, Context as HbContext, Handlebars, Helper, HelperDef, HelperResult, Output,
-    RenderContext, RenderError, RenderErrorReason,
+    RenderContext, RenderError, RenderErrorReason, ScopedJson,
 };
 use serde_json::Value;
 
 use crate::jsonc;
+use crate::markup;
+
+/// A rendered payload, and what had to be cut to keep it within its limits.
+#[derive(Debug, Clone)]
+pub struct Payload {
+    pub value: Value,
+    pub cuts: Vec<String>,
+}
 
 /// A template that cannot be parsed or rendered, or that does not produce JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +58,13 @@ impl Renderer {
         let mut payload = Handlebars::new();
         payload.register_escape_fn(escape_json_string);
         register_helpers(&mut payload);
+        // Shared by the Teams and RingCentral templates, and usable in users' own.
+        payload
+            .register_partial(
+                "adaptive_card_body",
+                include_str!("../templates/adaptive-card-body.hbs"),
+            )
+            .expect("the built-in partial compiles");
         let mut text = Handlebars::new();
         text.register_escape_fn(handlebars::no_escape);
         register_helpers(&mut text);
@@ -61,9 +78,16 @@ impl Renderer {
 
     /// Renders a payload template and parses the result as JSON (comments and trailing
     /// commas allowed).
-    pub fn payload(&self, name: &str, source: &str, data: &Value) -> Result<Value, TemplateError> {
+    pub fn payload(
+        &self,
+        name: &str,
+        source: &str,
+        data: &Value,
+    ) -> Result<Payload, TemplateError> {
+        CUTS.with(|cuts| cuts.borrow_mut().clear());
         let rendered = render(&self.payload, name, source, data)?;
-        jsonc::parse(&rendered).map_err(|e| {
+        let cuts = CUTS.with(|cuts| std::mem::take(&mut *cuts.borrow_mut()));
+        let value = jsonc::parse(&rendered).map_err(|e| {
             let line = rendered.lines().nth(e.line.saturating_sub(1)).unwrap_or("");
             TemplateError {
                 message: format!(
@@ -74,7 +98,8 @@ impl Renderer {
                     excerpt(line, e.column)
                 ),
             }
-        })
+        })?;
+        Ok(Payload { value, cuts })
     }
 }
 
@@ -173,50 +198,62 @@ fn truthy(value: &Value) -> bool {
 /// Shortens `text` to at most `max` characters, ending with `…` when anything was cut.
 /// Cuts fall between characters, never inside one.
 pub fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    if max == 0 {
-        return String::new();
-    }
-    let mut cut: String = text.chars().take(max - 1).collect();
-    cut.push('…');
-    cut
+    markup::fit(text, max, markup::plain).0
 }
 
-/// Escapes Slack mrkdwn's control characters (`&`, `<`, `>`, and nothing else), so user text
-/// cannot form a mention such as `<!channel>` or a disguised link, and keeps the escaped text
-/// within `max` characters without cutting an entity in half.
-pub fn escape_mrkdwn(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    let mut count = 0;
-    let total: usize = text.chars().map(|c| entity(c).map_or(1, str::len)).sum();
-    let budget = if total <= max {
-        max
-    } else {
-        max.saturating_sub(1)
-    };
-    for c in text.chars() {
-        let piece_len = entity(c).map_or(1, str::len);
-        if count + piece_len > budget {
-            out.push('…');
-            return out;
-        }
-        match entity(c) {
-            Some(e) => out.push_str(e),
-            None => out.push(c),
-        }
-        count += piece_len;
-    }
-    out
+thread_local! {
+    /// What the helpers cut while rendering the current payload.
+    static CUTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-fn entity(c: char) -> Option<&'static str> {
-    match c {
-        '&' => Some("&amp;"),
-        '<' => Some("&lt;"),
-        '>' => Some("&gt;"),
-        _ => None,
+/// A helper that escapes a value for one markup and fits it within a size:
+/// `{{name value [max]}}`. Cuts are recorded so they can be reported.
+struct Fit {
+    name: &'static str,
+    escape: markup::Escape,
+    /// The size when none is given; `None` makes the size required.
+    default_max: Option<usize>,
+}
+
+impl HelperDef for Fit {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc HbContext,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let value = h
+            .param(0)
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex(self.name, 0))?;
+        let max = match (h.param(1), self.default_max) {
+            (Some(p), _) => p
+                .value()
+                .as_u64()
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+                .ok_or_else(|| {
+                    RenderErrorReason::Other(format!(
+                        "{}: the size must be a whole number, not {}",
+                        self.name,
+                        p.value()
+                    ))
+                })?,
+            (None, Some(max)) => max,
+            (None, None) => {
+                return Err(RenderErrorReason::ParamNotFoundForIndex(self.name, 1).into())
+            }
+        };
+        let text = as_text(value.value());
+        let (fitted, cut) = markup::fit(&text, max, self.escape);
+        if cut {
+            let what = value.relative_path().map_or("a value", String::as_str);
+            let note = format!(
+                "{what} cut from {} to {max} characters",
+                text.chars().count()
+            );
+            CUTS.with(|cuts| cuts.borrow_mut().push(note));
+        }
+        Ok(ScopedJson::Derived(Value::String(fitted)))
     }
 }
 
@@ -241,50 +278,49 @@ impl HelperDef for JsonHelper {
     }
 }
 
+/// The size links' text is kept within.
+const LINK_TEXT: usize = 300;
+
 handlebars_helper!(default_helper: |value: Json, fallback: Json| {
     if truthy(value) { value.clone() } else { fallback.clone() }
 });
 handlebars_helper!(upper: |value: Json| as_text(value).to_uppercase());
 handlebars_helper!(lower: |value: Json| as_text(value).to_lowercase());
-handlebars_helper!(truncate_helper: |value: Json, max: u64| {
-    truncate(&as_text(value), usize::try_from(max).unwrap_or(usize::MAX))
+handlebars_helper!(slack_link: |url: Json, text: Json| {
+    markup::slack_link(&as_text(url), &as_text(text), LINK_TEXT)
 });
-handlebars_helper!(mrkdwn: |value: Json, {max: u64 = 3000}| {
-    escape_mrkdwn(&as_text(value), usize::try_from(max).unwrap_or(usize::MAX))
+handlebars_helper!(md_link: |url: Json, text: Json| {
+    markup::markdown_link(&as_text(url), &as_text(text), LINK_TEXT)
 });
-
-/// `<url|text>`, a Slack link with escaped text; just the escaped text when there is no URL.
-/// Characters that would end the link early are percent-encoded in the URL.
-pub fn slack_link(url: &str, text: &str) -> String {
-    let text = escape_mrkdwn(text, 1000);
-    if url.is_empty() {
-        return text;
-    }
-    let url: String = url
-        .chars()
-        .map(|c| match c {
-            '|' => "%7C".to_owned(),
-            '<' => "%3C".to_owned(),
-            '>' => "%3E".to_owned(),
-            '&' => "&amp;".to_owned(),
-            c => c.to_string(),
-        })
-        .collect();
-    format!("<{url}|{text}>")
-}
-
-handlebars_helper!(slack_link_helper: |url: Json, text: Json| {
-    slack_link(&as_text(url), &as_text(text))
+handlebars_helper!(discord_mentions: |mention: Json| {
+    markup::discord_allowed_mentions(&as_text(mention))
 });
 
 fn register_helpers(registry: &mut Handlebars<'static>) {
-    registry.register_helper("slack_link", Box::new(slack_link_helper));
     registry.register_helper("json", Box::new(JsonHelper));
     registry.register_helper("default", Box::new(default_helper));
     registry.register_helper("upper", Box::new(upper));
     registry.register_helper("lower", Box::new(lower));
-    registry.register_helper("truncate", Box::new(truncate_helper));
-    registry.register_helper("mrkdwn", Box::new(mrkdwn));
+    registry.register_helper("slack_link", Box::new(slack_link));
+    registry.register_helper("md_link", Box::new(md_link));
+    registry.register_helper("discord_mentions", Box::new(discord_mentions));
+    let fits: [(&'static str, markup::Escape, Option<usize>); 5] = [
+        ("truncate", markup::plain, None),
+        ("mrkdwn", markup::slack, Some(3000)),
+        ("html", markup::html, Some(usize::MAX)),
+        ("mattermost", markup::mattermost, Some(usize::MAX)),
+        ("chat_text", markup::google_chat, Some(usize::MAX)),
+    ];
+    for (name, escape, default_max) in fits {
+        registry.register_helper(
+            name,
+            Box::new(Fit {
+                name,
+                escape,
+                default_max,
+            }),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -299,7 +335,7 @@ mod tests {
     fn values_are_escaped_for_json_strings() {
         let r = Renderer::new();
         let data = json!({"m": HOSTILE, "title": "SHOULD NOT APPEAR"});
-        let value = r.payload("t", r#"{"text": "{{m}}"}"#, &data).unwrap();
+        let value = r.payload("t", r#"{"text": "{{m}}"}"#, &data).unwrap().value;
         assert_eq!(value["text"], HOSTILE);
         let sent = value.to_string();
         assert!(!sent.contains("&quot;") && !sent.contains("&#x27;") && !sent.contains("&lt;"));
@@ -311,7 +347,8 @@ mod tests {
         let data = json!({"obj": {"a": [1, "x\"y"]}, "verbatim": "\"raw\"", "n": 42});
         let value = r
             .payload("t", r#"{"o": {{json obj}}, "r": {{{verbatim}}}, "n": {{json n}}, "missing": {{json nope}}}"#, &data)
-            .unwrap();
+            .unwrap()
+            .value;
         assert_eq!(
             value,
             json!({"o": {"a": [1, "x\"y"]}, "r": "raw", "n": 42, "missing": null})
@@ -354,25 +391,46 @@ mod tests {
     }
 
     #[test]
-    fn truncation_respects_character_boundaries() {
-        assert_eq!(truncate("héllo wörld", 6), "héllo…");
-        assert_eq!(truncate("🎉🎉🎉", 2), "🎉…");
-        assert_eq!(truncate("🎉🎉", 2), "🎉🎉");
+    fn markup_helpers_escape_and_record_what_they_cut() {
+        let r = Renderer::new();
+        let data = json!({"commit": {"message": "<!channel> ".repeat(500)}, "n": 5});
+        let payload = r
+            .payload(
+                "t",
+                r#"{"a": "{{mrkdwn commit.message}}", "b": "{{truncate commit.message 10}}", "c": "{{html commit.message 20}}"}"#,
+                &data,
+            )
+            .unwrap();
+        let a = payload.value["a"].as_str().unwrap();
+        assert!(a.chars().count() <= 3000 && a.starts_with("&lt;!channel&gt;"));
+        assert_eq!(payload.value["b"], "<!channel…");
+        assert_eq!(payload.cuts.len(), 3);
+        assert_eq!(
+            payload.cuts[1],
+            "commit.message cut from 5500 to 10 characters"
+        );
+        let err = r
+            .payload("t", r#"{"a": "{{truncate commit.message}}"}"#, &data)
+            .unwrap_err();
+        assert!(err.message.contains("truncate"), "{}", err.message);
+        let err = r
+            .payload("t", r#"{"a": "{{truncate n "x"}}"}"#, &data)
+            .unwrap_err();
+        assert!(err.message.contains("whole number"), "{}", err.message);
     }
 
     #[test]
-    fn mrkdwn_escapes_only_its_control_characters_and_never_cuts_an_entity() {
+    fn link_and_mention_helpers() {
+        let r = Renderer::new();
+        let data = json!({"u": "https://x/y", "t": "a|b>", "m": "<@42>"});
+        let out = r
+            .payload("t", r#"{"s": "{{slack_link u t}}", "d": "{{md_link u t}}", "a": {{json (discord_mentions m)}}}"#, &data)
+            .unwrap()
+            .value;
         assert_eq!(
-            escape_mrkdwn("<!channel> & *bold* \"q\"", 100),
-            "&lt;!channel&gt; &amp; *bold* \"q\""
+            out,
+            json!({"s": "<https://x/y|a|b&gt;>", "d": "[a|b>](https://x/y)", "a": {"parse": [], "users": ["42"]}})
         );
-        // "a<" escapes to "a&lt;" (5 chars); with room for 4 the entity is dropped whole.
-        assert_eq!(escape_mrkdwn("a<b", 4), "a…");
-        assert_eq!(escape_mrkdwn("a<b", 6), "a&lt;b");
-        let long = "<".repeat(1000);
-        let out = escape_mrkdwn(&long, 3000);
-        assert!(out.chars().count() <= 3000 && out.ends_with('…'));
-        assert!(out.trim_end_matches('…').len() % 4 == 0);
     }
 
     #[test]

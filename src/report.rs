@@ -80,13 +80,27 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// `result`, `sent` and `failed` in `$GITHUB_OUTPUT`, and a table in
+    /// `result`, `sent`, `failed` and message ids in `$GITHUB_OUTPUT`, and a table in
     /// `$GITHUB_STEP_SUMMARY`, where those files are given.
     pub fn finish(&self, result: RunResult, outcomes: &[Outcome], note: &str) {
         let sent = outcomes.iter().filter(|o| o.delivered).count();
         let failed = outcomes.len() - sent;
         if let Some(path) = &self.output_file {
-            let text = format!("result={}\nsent={sent}\nfailed={failed}\n", result.as_str());
+            let mut text = format!("result={}\nsent={sent}\nfailed={failed}\n", result.as_str());
+            // Message ids, where the service returns one: `message-id-N` for destination N,
+            // and `message-id` for the first.
+            let ids: Vec<(usize, &str)> = outcomes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| o.message_id.as_deref().map(|id| (i + 1, id)))
+                .filter(|(_, id)| !id.contains(['\n', '\r']))
+                .collect();
+            if let Some((_, first)) = ids.first() {
+                text.push_str(&format!("message-id={first}\n"));
+            }
+            for (n, id) in ids {
+                text.push_str(&format!("message-id-{n}={id}\n"));
+            }
             self.append(path, &text, "GITHUB_OUTPUT");
         }
         if let Some(path) = &self.summary_file {

@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 use town_crier::context;
 use town_crier::destination::Destination;
 use town_crier::env::Env;
-use town_crier::render::{escape_mrkdwn, truncate, Renderer};
+use town_crier::markup;
+use town_crier::render::{truncate, Renderer};
 use town_crier::settings::{names, Layer, Settings};
 
 fn settings(env: &[(&str, &str)]) -> Result<Settings, town_crier::error::UsageError> {
@@ -92,7 +93,8 @@ proptest! {
         let renderer = Renderer::new();
         let value = renderer
             .payload("t", r#"{"text": "{{m}}", /* c */ "n": [{{json m}},],}"#, &json!({"m": text}))
-            .unwrap();
+            .unwrap()
+            .value;
         prop_assert_eq!(&value["text"], &Value::String(text.clone()));
         prop_assert_eq!(&value["n"][0], &Value::String(text));
     }
@@ -127,8 +129,8 @@ proptest! {
     #[test]
     fn truncation_keeps_within_limits(text in any::<String>(), max in 0usize..300) {
         prop_assert!(truncate(&text, max).chars().count() <= max);
-        let escaped = escape_mrkdwn(&text, max);
-        prop_assert!(escaped.chars().count() <= max.max(1));
+        let (escaped, _) = markup::fit(&text, max, markup::slack);
+        prop_assert!(escaped.chars().count() <= max);
         prop_assert!(!escaped.contains('<') && !escaped.contains('>'));
     }
 }

@@ -1,12 +1,24 @@
 //! Destination formats: one file per service, each owning its detection, its built-in
 //! template (in `templates/`) and what counts as success in its answers.
 
+mod discord;
+mod googlechat;
+mod mattermost;
+mod ringcentral;
 mod slack;
+mod teams;
 mod webhook;
 
 use std::time::Duration;
 
+use serde_json::Value;
+
+pub use discord::Discord;
+pub use googlechat::GoogleChat;
+pub use mattermost::Mattermost;
+pub use ringcentral::RingCentral;
 pub use slack::Slack;
+pub use teams::Teams;
 pub use webhook::Webhook;
 
 /// A server's answer to one HTTP attempt.
@@ -45,36 +57,73 @@ pub trait Format: Sync {
     /// The built-in payload template.
     fn template(&self) -> &'static str;
 
-    /// Judges the service's answer. The default is plain HTTP: any 2xx is success.
-    fn judge(&self, reply: &Reply) -> Verdict {
+    /// The URL to request for a destination URL (Discord asks for the message back).
+    fn request_url(&self, url: &str) -> String {
+        url.to_owned()
+    }
+
+    /// Headers the service wants besides `Content-Type`.
+    fn headers(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    /// Something the user should know about this destination (a retiring URL kind).
+    fn notice(&self, _url: &str) -> Option<String> {
+        None
+    }
+
+    /// Where a rendered payload breaks the service's documented limits. The built-in
+    /// templates stay within them; a user's template may not, and is warned about.
+    fn check(&self, _payload: &Value, _body: &str) -> Option<String> {
+        None
+    }
+
+    /// Judges the service's answer to a request to `url`. The default is plain HTTP: any
+    /// 2xx is success.
+    fn judge(&self, _url: &str, reply: &Reply) -> Verdict {
         judge_http(reply)
     }
 }
 
 /// Every format, in the order detection tries them; the generic webhook comes last and takes
 /// any other `http(s)` URL.
-pub const FORMATS: &[&dyn Format] = &[&Slack, &Webhook];
+pub const FORMATS: &[&dyn Format] = &[
+    &Slack,
+    &Teams,
+    &Discord,
+    &RingCentral,
+    &GoogleChat,
+    &Mattermost,
+    &Webhook,
+];
 
 /// Formats of the contract that this build cannot send yet, with the hosts that identify them.
 /// A destination naming one is refused rather than posted as a generic webhook.
-pub const NOT_YET_AVAILABLE: &[(&str, &[&str])] = &[
-    (
-        "teams",
-        &[
-            ".webhook.office.com",
-            ".logic.azure.com",
-            ".powerplatform.com",
-            ".powerautomate.com",
-        ],
-    ),
-    ("discord", &["discord.com", "discordapp.com"]),
-    ("ringcentral", &["hooks.ringcentral.com", "hooks.glip.com"]),
-    ("googlechat", &["chat.googleapis.com"]),
-    ("mattermost", &[]),
-    ("email", &[]),
-    ("pushover", &[]),
-    ("irc", &[]),
-];
+pub const NOT_YET_AVAILABLE: &[(&str, &[&str])] =
+    &[("email", &[]), ("pushover", &[]), ("irc", &[])];
+
+/// Whether `host` is `domain` or one of its subdomains.
+pub fn host_is(host: &str, domain: &str) -> bool {
+    host == domain
+        || host
+            .strip_suffix(domain)
+            .is_some_and(|prefix| prefix.ends_with('.'))
+}
+
+/// Success for services that answer `200 ok` in plain text (Slack and Mattermost webhooks):
+/// another 200 body is a failure the service reported.
+pub fn judge_ok_body(service: &str, reply: &Reply) -> Verdict {
+    match reply.status {
+        200 if reply.body.trim() == "ok" => Verdict::Delivered {
+            detail: "HTTP 200 ok".into(),
+            message_id: None,
+        },
+        200 => Verdict::Failed {
+            reason: format!("{} ({service} answers `ok` on success)", describe(reply)),
+        },
+        _ => judge_http(reply),
+    }
+}
 
 pub fn by_name(name: &str) -> Option<&'static dyn Format> {
     FORMATS.iter().copied().find(|f| f.name() == name)
@@ -153,5 +202,13 @@ mod tests {
                 "{status}"
             );
         }
+    }
+
+    #[test]
+    fn hosts_match_themselves_and_their_subdomains_only() {
+        assert!(host_is("discord.com", "discord.com"));
+        assert!(host_is("ptb.discord.com", "discord.com"));
+        assert!(!host_is("evildiscord.com", "discord.com"));
+        assert!(!host_is("discord.com.evil.example", "discord.com"));
     }
 }

@@ -2,9 +2,16 @@
 //! for the colour bar. Success is HTTP 200 with the body `ok`; errors come back as real
 //! statuses with a plain-text code (`400 invalid_blocks`, `404 channel_not_found`).
 
-use super::{describe, judge_http, Format, Reply, Verdict};
+use serde_json::Value;
+
+use super::{judge_ok_body, Format, Reply, Verdict};
 
 pub struct Slack;
+
+/// Block Kit's documented limits.
+const MAX_BLOCKS: usize = 50;
+const MAX_HEADER: usize = 150;
+const MAX_TEXT: usize = 3000;
 
 impl Format for Slack {
     fn name(&self) -> &'static str {
@@ -19,23 +26,59 @@ impl Format for Slack {
         include_str!("../../templates/slack.json")
     }
 
-    fn judge(&self, reply: &Reply) -> Verdict {
-        match reply.status {
-            200 if reply.body.trim() == "ok" => Verdict::Delivered {
-                detail: "HTTP 200 ok".into(),
-                message_id: None,
-            },
-            200 => Verdict::Failed {
-                reason: format!("{} (Slack answers `ok` on success)", describe(reply)),
-            },
-            _ => judge_http(reply),
+    fn check(&self, payload: &Value, _body: &str) -> Option<String> {
+        let top = items(&payload["blocks"]);
+        let attached: Vec<Vec<&Value>> = items(&payload["attachments"])
+            .iter()
+            .map(|a| items(&a["blocks"]))
+            .collect();
+        if std::iter::once(&top)
+            .chain(&attached)
+            .any(|blocks| blocks.len() > MAX_BLOCKS)
+        {
+            return Some(format!(
+                "more than {MAX_BLOCKS} blocks in one list; Slack refuses that"
+            ));
         }
+        for block in top.iter().chain(attached.iter().flatten()) {
+            let limit = if block["type"] == "header" {
+                MAX_HEADER
+            } else {
+                MAX_TEXT
+            };
+            let fields = items(&block["fields"]);
+            let texts =
+                std::iter::once(&block["text"]["text"]).chain(fields.iter().map(|f| &f["text"]));
+            for text in texts.filter_map(Value::as_str) {
+                let n = text.chars().count();
+                if n > limit {
+                    return Some(format!(
+                        "a {} block's text has {n} characters; Slack accepts at most {limit}",
+                        block["type"].as_str().unwrap_or("")
+                    ));
+                }
+            }
+        }
+        None
     }
+
+    fn judge(&self, _url: &str, reply: &Reply) -> Verdict {
+        judge_ok_body("Slack", reply)
+    }
+}
+
+/// The elements of a JSON list, or none.
+fn items(value: &Value) -> Vec<&Value> {
+    value
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn only_ok_is_success() {
@@ -44,21 +87,26 @@ mod tests {
             retry_after: None,
             body: body.into(),
         };
+        let judge = |r| Slack.judge("", &r);
+        assert!(matches!(judge(reply(200, "ok")), Verdict::Delivered { .. }));
         assert!(matches!(
-            Slack.judge(&reply(200, "ok")),
-            Verdict::Delivered { .. }
-        ));
-        assert!(matches!(
-            Slack.judge(&reply(200, "no_text")),
+            judge(reply(200, "no_text")),
             Verdict::Failed { .. }
         ));
         assert!(matches!(
-            Slack.judge(&reply(404, "channel_not_found")),
+            judge(reply(404, "channel_not_found")),
             Verdict::Failed { .. }
         ));
-        assert!(matches!(
-            Slack.judge(&reply(429, "")),
-            Verdict::Retry { .. }
-        ));
+        assert!(matches!(judge(reply(429, "")), Verdict::Retry { .. }));
+    }
+
+    #[test]
+    fn limits_are_checked() {
+        let header = json!({"blocks": [{"type": "header", "text": {"type": "plain_text", "text": "x".repeat(151)}}]});
+        assert!(Slack.check(&header, "").unwrap().contains("150"));
+        let many = json!({"blocks": vec![json!({"type": "divider"}); 51]});
+        assert!(Slack.check(&many, "").unwrap().contains("50 blocks"));
+        let fine = json!({"blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "x".repeat(3000)}}]});
+        assert_eq!(Slack.check(&fine, ""), None);
     }
 }

@@ -1,0 +1,169 @@
+//! Discord webhooks: an embed with colour, title linking to the run, description, fields and
+//! footer. `allowed_mentions` is always sent, so user text cannot ping anyone unless
+//! `mention` asks for it. Requests go to API v10 with `?wait=true`, so Discord answers with
+//! the message (and its id) instead of a silent 204. A 429 carries `retry_after` in seconds.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::{describe, host_is, judge_http, Format, Reply, Verdict};
+
+pub struct Discord;
+
+/// Discord's documented embed limits.
+const MAX_EMBED_TOTAL: usize = 6000;
+const MAX_CONTENT: usize = 2000;
+
+impl Format for Discord {
+    fn name(&self) -> &'static str {
+        "discord"
+    }
+
+    fn detects(&self, host: &str, path: &str) -> bool {
+        (host_is(host, "discord.com") || host_is(host, "discordapp.com"))
+            && (path.starts_with("/api/webhooks/") || path.contains("/webhooks/"))
+    }
+
+    fn template(&self) -> &'static str {
+        include_str!("../../templates/discord.json")
+    }
+
+    fn request_url(&self, url: &str) -> String {
+        // The unversioned API is v6, where retry_after was in milliseconds.
+        let url = url.replacen("/api/webhooks/", "/api/v10/webhooks/", 1);
+        let has_wait = url
+            .split_once('?')
+            .is_some_and(|(_, q)| q.split('&').any(|p| p.starts_with("wait=")));
+        match (has_wait, url.contains('?')) {
+            (true, _) => url,
+            (false, true) => format!("{url}&wait=true"),
+            (false, false) => format!("{url}?wait=true"),
+        }
+    }
+
+    fn headers(&self) -> Vec<(String, String)> {
+        // "Client requests that do not have a valid User Agent specified may be blocked."
+        vec![(
+            "User-Agent".into(),
+            concat!(
+                "DiscordBot (https://github.com/town-crier/town-crier, ",
+                env!("CARGO_PKG_VERSION"),
+                ")"
+            )
+            .into(),
+        )]
+    }
+
+    fn check(&self, payload: &Value, _body: &str) -> Option<String> {
+        let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+        if chars(&payload["content"]) > MAX_CONTENT {
+            return Some(format!("content over {MAX_CONTENT} characters"));
+        }
+        let total: usize = payload["embeds"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                chars(&e["title"])
+                    + chars(&e["description"])
+                    + chars(&e["footer"]["text"])
+                    + chars(&e["author"]["name"])
+                    + e["fields"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|f| chars(&f["name"]) + chars(&f["value"]))
+                        .sum::<usize>()
+            })
+            .sum();
+        (total > MAX_EMBED_TOTAL).then(|| {
+            format!("the embeds hold {total} characters; Discord accepts at most {MAX_EMBED_TOTAL}")
+        })
+    }
+
+    fn judge(&self, _url: &str, reply: &Reply) -> Verdict {
+        match reply.status {
+            200..=299 => Verdict::Delivered {
+                detail: format!("HTTP {}", reply.status),
+                message_id: serde_json::from_str::<Value>(&reply.body)
+                    .ok()
+                    .and_then(|v| v["id"].as_str().map(str::to_owned)),
+            },
+            429 => {
+                // The body's float seconds are more precise than the header's whole ones.
+                let asked = serde_json::from_str::<Value>(&reply.body)
+                    .ok()
+                    .and_then(|v| v["retry_after"].as_f64())
+                    .filter(|s| s.is_finite() && *s >= 0.0 && *s < 86_400.0)
+                    .map(Duration::from_secs_f64);
+                Verdict::Retry {
+                    reason: describe(reply),
+                    after: asked.or(reply.retry_after),
+                }
+            }
+            404 => Verdict::Failed {
+                reason: format!("{}: the webhook no longer exists", describe(reply)),
+            },
+            _ => judge_http(reply),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn requests_ask_for_the_message_back_on_api_v10() {
+        assert_eq!(
+            Discord.request_url("https://discord.com/api/webhooks/1/tok"),
+            "https://discord.com/api/v10/webhooks/1/tok?wait=true"
+        );
+        assert_eq!(
+            Discord.request_url("https://discord.com/api/webhooks/1/tok?thread_id=5"),
+            "https://discord.com/api/v10/webhooks/1/tok?thread_id=5&wait=true"
+        );
+        assert_eq!(
+            Discord.request_url("https://discord.com/api/v10/webhooks/1/tok?wait=false"),
+            "https://discord.com/api/v10/webhooks/1/tok?wait=false"
+        );
+    }
+
+    #[test]
+    fn answers_are_judged_as_discord_means_them() {
+        let reply = |status, body: &str| Reply {
+            status,
+            retry_after: Some(Duration::from_secs(2)),
+            body: body.into(),
+        };
+        match Discord.judge("", &reply(200, r#"{"id": "1234", "channel_id": "5"}"#)) {
+            Verdict::Delivered { message_id, .. } => {
+                assert_eq!(message_id.as_deref(), Some("1234"))
+            }
+            other => panic!("{other:?}"),
+        }
+        match Discord.judge("", &reply(429, r#"{"retry_after": 0.25, "global": false}"#)) {
+            Verdict::Retry { after, .. } => assert_eq!(after, Some(Duration::from_millis(250))),
+            other => panic!("{other:?}"),
+        }
+        match Discord.judge("", &reply(429, "<html>banned</html>")) {
+            Verdict::Retry { after, .. } => assert_eq!(after, Some(Duration::from_secs(2))),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            Discord.judge("", &reply(404, "")),
+            Verdict::Failed { .. }
+        ));
+    }
+
+    #[test]
+    fn the_embed_total_is_checked() {
+        let big = json!({"embeds": [{"title": "t", "description": "d".repeat(4000), "fields": [{"name": "n", "value": "v".repeat(1000)}, {"name": "n", "value": "v".repeat(1000)}]}]});
+        assert!(Discord.check(&big, "").is_some());
+        assert!(Discord
+            .check(&json!({"embeds": [{"title": "ok"}]}), "")
+            .is_none());
+    }
+}
