@@ -53,6 +53,6 @@ fn outputs_are_those_crier_writes() {
     let text = include_str!("../action.yml");
     assert_eq!(
         keys(&section(text, "outputs")),
-        ["result", "sent", "failed"]
+        ["result", "sent", "failed", "message-id"]
     );
 }
