@@ -392,28 +392,95 @@ fn mention_pings_only_on_failure_in_each_service_s_own_way() {
 /// would bring them (the RingCentral one has a trailing comma).
 const DEVTRON_SLACK: &str = r#"{
     "text": "CI Triggered",
-    "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Automation Notification for Devtron \n *App* : {{devtronAppName}} \n *Event Type* : {{eventType}}"}}]
+    "blocks": [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": "Automation Notification for Devtron \n *App* : {{devtronAppName}} \n *Event Type* : {{eventType}}"
+            },
+            "accessory": {
+                "type": "image",
+                "image_url": "https://example.com/devtron-logo.png",
+                "alt_text": "Devtron Logo"
+            }
+        }
+    ]
 }"#;
 const DEVTRON_DISCORD: &str = r#"{
     "content": "Automation Notification at Devtron \n App : {{devtronAppName}} \n Event Type : {{eventType}}"
 }"#;
 const DEVTRON_TEAMS: &str = r#"{
     "type": "message",
-    "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": null, "content": {
-        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.2",
-        "body": [{"type": "TextBlock", "text": "Automation Notification for Devtron \n *App* : {{devtronAppName}} \n *Event Type* : {{eventType}}"}]
-    }}]
+    "attachments": [
+        {
+            "contentType": "application/vnd.microsoft.card.adaptive",
+            "contentUrl": null,
+            "content": {
+                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                "type": "AdaptiveCard",
+                "version": "1.2",
+                "body": [
+                    {
+                        "type": "TextBlock",
+                        "text": "Automation Notification for Devtron \n *App* : {{devtronAppName}} \n *Event Type* : {{eventType}}"
+                    }
+                ]
+            }
+        }
+    ]
 }"#;
 const DEVTRON_RINGCENTRAL: &str = r#"{
     "activity": "CI Triggered",
     "attachments": [
     {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
         "version": "1.0",
         "body": [
-        {"type": "TextBlock", "text": "App: {{devtronAppName}} \n Event Type: {{eventType}}", "wrap": true},
-        {"type": "TextBlock", "text": "Container Image Repo: {{devtronContainerImageRepo}} \n Container Image Tag: {{devtronContainerImageTag}}", "wrap": true},
-        {"type": "TextBlock", "text": "Triggered by: {{devtronTriggeredByEmail}}", "isSubtle": true, "wrap": true},
+        {
+            "type": "TextBlock",
+            "text": "Automation Notification at Devtron \n App: {{devtronAppName}} \n Event Type: {{eventType}}",
+            "weight": "bolder",
+            "size": "medium",
+            "wrap": true
+        },
+        {
+            "type": "ColumnSet",
+            "columns": [
+            {
+                "type": "Column",
+                "width": "auto",
+                "items": [
+                {
+                    "type": "Image",
+                    "url": "https://example.com/devtron-logo.png",
+                    "size": "small",
+                    "style": "person"
+                }
+                ]
+            },
+            {
+                "type": "Column",
+                "width": "stretch",
+                "items": [
+                {
+                    "type": "TextBlock",
+                    "text": "Container Image Repo: {{devtronContainerImageRepo}} \n Container Image Tag: {{devtronContainerImageTag}}",
+                    "weight": "bolder",
+                    "wrap": true
+                },
+                {
+                    "type": "TextBlock",
+                    "spacing": "none",
+                    "text": "Triggered by: {{devtronTriggeredByEmail}}",
+                    "isSubtle": true,
+                    "wrap": true
+                }
+                ]
+            }
+            ]
+        },
         ]
     }
     ]
