@@ -5,10 +5,12 @@ use clap::Parser;
 
 use crate::context;
 use crate::deliver::{self, Job, Policy};
-use crate::destination::Destination;
+use crate::destination::{Destination, Kind};
+use crate::email::{self, Mail, MailServer, Outbox, TlsMode};
 use crate::env::Env;
 use crate::error::UsageError;
 use crate::http::{Http, Post};
+use crate::message::{self, Message};
 use crate::redact::{is_sensitive_header, url_secrets, Redactor};
 use crate::render::Renderer;
 use crate::report::{Report, RunResult};
@@ -50,17 +52,7 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         url_secrets(raw).iter().for_each(|s| redactor.add(s));
     }
     let (settings, warnings) = Settings::load(cli, env)?;
-    for raw in &settings.to {
-        url_secrets(raw).iter().for_each(|s| redactor.add(s));
-    }
-    for (name, value) in &settings.headers {
-        if is_sensitive_header(name) {
-            redactor.add(value);
-        }
-    }
-    for warning in warnings {
-        report.line(&format!("note: {warning}"));
-    }
+    register_secrets(&settings, env, redactor);
 
     let destinations = settings
         .to
@@ -68,9 +60,27 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         .enumerate()
         .map(|(i, raw)| Destination::parse(i + 1, raw))
         .collect::<Result<Vec<_>, _>>()?;
+    let wants_mail = destinations
+        .iter()
+        .any(|d| matches!(d.kind, Kind::Email { .. }));
+    let outbox = match wants_mail {
+        true => Some(Outbox::from_settings(&settings, env)?),
+        false => None,
+    };
+    if let Some(password) = outbox.as_ref().and_then(|o| o.server.derived_password()) {
+        // On GitHub, before anything else is printed: a derived SES password is a secret
+        // the runner does not know of (the others come from its secret store).
+        report.mask(password);
+    }
+
+    for warning in warnings {
+        report.line(&format!("note: {warning}"));
+    }
     for destination in &destinations {
-        if let Some(notice) = destination.format.notice(&destination.url) {
-            report.warning(&format!("{}: {notice}", destination.label()));
+        if let Kind::Http { format, url } = &destination.kind {
+            if let Some(notice) = format.notice(url) {
+                report.warning(&format!("{}: {notice}", destination.label()));
+            }
         }
     }
 
@@ -109,33 +119,24 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         ));
     }
 
-    // Every payload is rendered before anything is sent: a template error sends nothing.
-    let mut bodies = Vec::with_capacity(destinations.len());
+    // Every message is rendered before anything is sent: a template error sends nothing.
+    let mut messages = Vec::with_capacity(destinations.len());
     for destination in &destinations {
-        let (name, source) = match &settings.template {
-            Some(t) => (t.name.clone(), t.text.as_str()),
-            None => (
-                format!("built-in {} template", destination.format.name()),
-                destination.format.template(),
-            ),
-        };
-        let payload = renderer
-            .payload(&name, source, &data)
-            .map_err(template_error)?;
-        let body = payload.value.to_string();
-        for cut in &payload.cuts {
+        let (message, notes) =
+            message::render(destination, &renderer, &data, &settings, outbox.as_ref())?;
+        for cut in &notes.cuts {
             report.line(&format!(
                 "{}: {cut} to fit the service's limits",
                 destination.label()
             ));
         }
-        if let Some(problem) = destination.format.check(&payload.value, &body) {
+        for problem in &notes.problems {
             report.warning(&format!(
                 "{}: {problem}; the service may refuse the message",
                 destination.label()
             ));
         }
-        bodies.push(body);
+        messages.push(message);
     }
 
     let status = ctx.status.unwrap_or(crate::status::Status::Unknown);
@@ -153,26 +154,56 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     }
 
     if settings.dry_run {
-        for (destination, body) in destinations.iter().zip(&bodies) {
-            report.line(&format!("payload for {}:", destination.label()));
-            println!("{body}");
+        for (destination, message) in destinations.iter().zip(&messages) {
+            let via = match (&destination.kind, &outbox) {
+                (Kind::Email { .. }, Some(outbox)) => format!(" via {}", outbox.server.shown),
+                _ => String::new(),
+            };
+            report.line(&format!("payload for {}{via}:", destination.label()));
+            println!("{}", message.printable());
         }
         return Ok(EXIT_OK);
     }
 
-    let http = Http::new(env)?;
+    let wants_http = destinations
+        .iter()
+        .any(|d| matches!(d.kind, Kind::Http { .. }));
+    let http = wants_http.then(|| Http::new(env)).transpose()?;
+    let mail_tls = match &outbox {
+        Some(outbox) if outbox.server.tls != TlsMode::None => {
+            Some(email::tls_parameters(&outbox.server.host, env)?)
+        }
+        _ => None,
+    };
     let jobs = destinations
         .iter()
-        .zip(bodies)
-        .map(|(destination, body)| Job {
-            label: destination.label(),
-            sender: Box::new(Post {
-                http: &http,
-                format: destination.format,
-                url: destination.format.request_url(&destination.url),
-                headers: request_headers(destination.format.headers(), &settings.headers),
-                body,
-            }),
+        .zip(messages)
+        .map(|(destination, message)| {
+            let sender: Box<dyn deliver::Attempt> = match (&destination.kind, message) {
+                (Kind::Http { format, url }, Message::Json(body)) => Box::new(Post {
+                    http: http
+                        .as_ref()
+                        .expect("an HTTP client exists for HTTP destinations"),
+                    format: *format,
+                    url: format.request_url(url),
+                    headers: request_headers(format.headers(), &settings.headers),
+                    body,
+                }),
+                (Kind::Email { .. }, Message::Email(message)) => Box::new(Mail {
+                    server: outbox
+                        .as_ref()
+                        .expect("an outbox exists for mailto: destinations")
+                        .server
+                        .clone(),
+                    tls: mail_tls.clone(),
+                    message,
+                }),
+                _ => unreachable!("messages are rendered for their destination's kind"),
+            };
+            Job {
+                label: destination.label(),
+                sender,
+            }
         })
         .collect();
     let policy = Policy {
@@ -202,6 +233,28 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     } else {
         EXIT_OK
     })
+}
+
+/// Every secret the settings and environment hold: destination URLs, credential headers, the
+/// SMTP URL's password, AWS's secret key.
+fn register_secrets(settings: &Settings, env: &Env, redactor: &Redactor) {
+    for raw in &settings.to {
+        url_secrets(raw).iter().for_each(|s| redactor.add(s));
+    }
+    for (name, value) in &settings.headers {
+        if is_sensitive_header(name) {
+            redactor.add(value);
+        }
+    }
+    if let Some(url) = &settings.smtp_url {
+        url_secrets(url).iter().for_each(|s| redactor.add(s));
+        if let Ok(server) = MailServer::from_url(url) {
+            server.password.iter().for_each(|p| redactor.add(p));
+        }
+    }
+    if let Some(secret) = env.get("AWS_SECRET_ACCESS_KEY") {
+        redactor.add(secret);
+    }
 }
 
 /// The format's own headers, then the user's; a user's header replaces a format's of the

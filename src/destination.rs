@@ -1,6 +1,8 @@
 //! A destination is a URL. Its format comes from an explicit `FORMAT+` prefix
 //! (`slack+https://chat.example.com/hooks/x`), else from the host; any other `http(s)` URL is
-//! a generic webhook.
+//! a generic webhook, and `mailto:` is e-mail.
+
+use lettre::message::Mailbox;
 
 use crate::error::UsageError;
 use crate::formats::{self, Format, FORMATS, NOT_YET_AVAILABLE};
@@ -9,9 +11,18 @@ use crate::redact::display_url;
 pub struct Destination {
     /// Position in the run, from 1, so messages can tell two destinations on one host apart.
     pub index: usize,
-    pub format: &'static dyn Format,
-    /// The URL to request, without any `FORMAT+` prefix.
-    pub url: String,
+    pub kind: Kind,
+}
+
+/// How a destination is reached.
+pub enum Kind {
+    /// A JSON payload POSTed to `url` (without any `FORMAT+` prefix).
+    Http {
+        format: &'static dyn Format,
+        url: String,
+    },
+    /// An e-mail to these recipients.
+    Email { to: Vec<Mailbox> },
 }
 
 impl std::fmt::Debug for Destination {
@@ -41,10 +52,16 @@ impl Destination {
         let forced = forced
             .map(|name| formats::by_name(&name).ok_or_else(|| refuse(unknown_format(&name))))
             .transpose()?;
+        if scheme == "mailto" && forced.is_none() {
+            let to = crate::email::parse_recipients(raw).map_err(refuse)?;
+            return Ok(Destination {
+                index,
+                kind: Kind::Email { to },
+            });
+        }
         if scheme != "http" && scheme != "https" {
             // mailto:, slack://, pushover://, irc:// name formats of their own.
             let format = match scheme.as_str() {
-                "mailto" => "email",
                 "ircs" => "irc",
                 other => other,
             };
@@ -69,17 +86,31 @@ impl Destination {
             Some(format) => format,
             None => detect(&host, uri.path()).map_err(|name| refuse(not_yet(name)))?,
         };
-        Ok(Destination { index, format, url })
+        Ok(Destination {
+            index,
+            kind: Kind::Http { format, url },
+        })
+    }
+
+    /// The format's name: `slack`, `email`, …
+    pub fn format_name(&self) -> &'static str {
+        match &self.kind {
+            Kind::Http { format, .. } => format.name(),
+            Kind::Email { .. } => "email",
+        }
     }
 
     /// `[1] slack https://hooks.slack.com/***`: how messages name this destination.
     pub fn label(&self) -> String {
-        format!(
-            "[{}] {} {}",
-            self.index,
-            self.format.name(),
-            display_url(&self.url)
-        )
+        let target = match &self.kind {
+            Kind::Http { url, .. } => display_url(url),
+            Kind::Email { to } => to
+                .iter()
+                .map(|m| m.email.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        };
+        format!("[{}] {} {target}", self.index, self.format_name())
     }
 }
 
@@ -136,32 +167,67 @@ mod tests {
         Destination::parse(1, raw)
     }
 
+    fn format(raw: &str) -> &'static str {
+        parse(raw).unwrap().format_name()
+    }
+
+    fn url(raw: &str) -> String {
+        match parse(raw).unwrap().kind {
+            Kind::Http { url, .. } => url,
+            Kind::Email { .. } => panic!("{raw} is e-mail"),
+        }
+    }
+
     #[test]
     fn formats_are_detected_from_the_host() {
-        assert_eq!(
-            parse("https://hooks.slack.com/services/T/B/X")
-                .unwrap()
-                .format
-                .name(),
-            "slack"
-        );
-        assert_eq!(
-            parse("https://ci.example.com/hook").unwrap().format.name(),
-            "webhook"
-        );
-        assert_eq!(
-            parse("http://127.0.0.1:9/x").unwrap().format.name(),
-            "webhook"
-        );
+        for (url, expected) in [
+            ("https://hooks.slack.com/services/T/B/X", "slack"),
+            ("https://acme.webhook.office.com/webhookb2/x", "teams"),
+            (
+                "https://prod-01.westus.logic.azure.com:443/workflows/x",
+                "teams",
+            ),
+            (
+                "https://abc.01.environment.api.powerplatform.com:443/powerautomate/x",
+                "teams",
+            ),
+            ("https://discord.com/api/webhooks/1/t", "discord"),
+            ("https://ptb.discord.com/api/webhooks/1/t", "discord"),
+            ("https://canary.discordapp.com/api/webhooks/1/t", "discord"),
+            ("https://discord.com/channels/1", "webhook"),
+            (
+                "https://hooks.ringcentral.com/webhook/v2/abc",
+                "ringcentral",
+            ),
+            ("https://hooks.glip.com/webhook/abc", "ringcentral"),
+            (
+                "https://chat.googleapis.com/v1/spaces/S/messages?key=k&token=t",
+                "googlechat",
+            ),
+            (
+                "mattermost+https://chat.example.com/hooks/abc",
+                "mattermost",
+            ),
+            ("https://chat.example.com/hooks/abc", "webhook"),
+            ("https://ci.example.com/hook", "webhook"),
+            ("http://127.0.0.1:9/x", "webhook"),
+            ("mailto:a@example.com,b@example.com", "email"),
+        ] {
+            assert_eq!(format(url), expected, "{url}");
+        }
     }
 
     #[test]
     fn a_prefix_forces_the_format_and_is_not_part_of_the_url() {
-        let d = parse("slack+http://127.0.0.1:8080/hooks/abc").unwrap();
-        assert_eq!(d.format.name(), "slack");
-        assert_eq!(d.url, "http://127.0.0.1:8080/hooks/abc");
-        let d = parse("webhook+https://hooks.slack.com/services/T/B/X").unwrap();
-        assert_eq!(d.format.name(), "webhook");
+        assert_eq!(format("slack+http://127.0.0.1:8080/hooks/abc"), "slack");
+        assert_eq!(
+            url("slack+http://127.0.0.1:8080/hooks/abc"),
+            "http://127.0.0.1:8080/hooks/abc"
+        );
+        assert_eq!(
+            format("webhook+https://hooks.slack.com/services/T/B/X"),
+            "webhook"
+        );
     }
 
     #[test]
@@ -184,7 +250,6 @@ mod tests {
     #[test]
     fn formats_not_yet_built_are_refused_rather_than_sent_as_webhooks() {
         for raw in [
-            "mailto:a@example.com",
             "pushover://user@token",
             "irc://crier@irc.example.com/builds",
             "pushover+https://example.com/1/messages.json",

@@ -1,12 +1,13 @@
 //! Templates: handlebars over the [`Context`](crate::context::Context) JSON.
 //!
-//! Two registries share the same helpers and differ in their escaping:
+//! Three registries share the same helpers and differ in their escaping:
 //! - payload templates escape every `{{value}}` for a JSON string, so
 //!   `"text": "{{commit.message}}"` stays valid JSON whatever the message holds;
 //!   `{{{value}}}` is raw and `{{json value}}` inserts a JSON value. The result may use
 //!   comments and trailing commas and is parsed into strict JSON.
 //! - text templates (`title`, `message`) render plain text; their result is escaped once,
 //!   where it is placed.
+//! - HTML templates (the e-mail's HTML part) escape every `{{value}}` for HTML.
 //!
 //! User data only ever enters as values: it is never parsed as template source.
 
@@ -45,6 +46,7 @@ impl fmt::Display for TemplateError {
 pub struct Renderer {
     payload: Handlebars<'static>,
     text: Handlebars<'static>,
+    html: Handlebars<'static>,
 }
 
 impl Default for Renderer {
@@ -68,7 +70,19 @@ impl Renderer {
         let mut text = Handlebars::new();
         text.register_escape_fn(handlebars::no_escape);
         register_helpers(&mut text);
-        Renderer { payload, text }
+        // Handlebars' own escaping is for HTML.
+        let mut html = Handlebars::new();
+        register_helpers(&mut html);
+        Renderer {
+            payload,
+            text,
+            html,
+        }
+    }
+
+    /// Renders an HTML template: every `{{value}}` is HTML-escaped.
+    pub fn html(&self, name: &str, source: &str, data: &Value) -> Result<String, TemplateError> {
+        render(&self.html, name, source, data)
     }
 
     /// Renders a text template (`title`, `message`, `email-subject`).

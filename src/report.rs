@@ -57,6 +57,15 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// A secret the CI does not know of: the runner is told to mask it (on GitHub), and
+    /// every line we write masks it too.
+    pub fn mask(&self, secret: &str) {
+        self.redactor.add(secret);
+        if self.annotate && !secret.contains(['\n', '\r']) {
+            eprintln!("::add-mask::{secret}");
+        }
+    }
+
     /// A progress or diagnostic line on stderr.
     pub fn line(&self, text: &str) {
         eprintln!("crier: {}", self.redactor.scrub(text));

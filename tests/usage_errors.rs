@@ -72,10 +72,7 @@ fn bad_settings_send_nothing() {
             &["unknown format `carrier-pigeon`"],
         ),
         (&["--to", "not a url"], &["destination 2", "not a URL"]),
-        (
-            &["--smtp-url", "smtp://mail.example.com"],
-            &["smtp-url", "not available"],
-        ),
+        (&["--config", "routes.yml"], &["config", "not available"]),
         (&["--no-such-flag"], &["--no-such-flag"]),
     ];
     for (args, expected) in cases {

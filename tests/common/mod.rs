@@ -494,3 +494,62 @@ pub fn github_env(dir: &TempDir, event_name: &str, event: &str) -> Vec<(String, 
 pub fn pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
     env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
+
+/// A real SMTP server (aiosmtpd, see `tests/support/smtp_server.py`) on 127.0.0.1.
+pub struct SmtpServer {
+    child: std::process::Child,
+    pub port: u16,
+    out: TempDir,
+}
+
+impl SmtpServer {
+    /// Starts the server with these options (`--starttls CERT KEY`, `--auth USER:PASS`, …).
+    pub fn start(options: &[&str]) -> SmtpServer {
+        let out = TempDir::new();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_server.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg("--out")
+            .arg(out.path())
+            .args(options)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            // Its tracebacks for refused TLS handshakes are expected; keep them out of the way.
+            .stderr(std::fs::File::create(out.path().join("server.log")).unwrap())
+            .spawn()
+            .expect("python3 runs the test SMTP server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .strip_prefix("READY ")
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or_else(|| {
+                panic!("the SMTP server did not start (is aiosmtpd installed?): {line:?}")
+            });
+        SmtpServer { child, port, out }
+    }
+
+    /// The messages received so far, oldest first.
+    pub fn received(&self) -> Vec<serde_json::Value> {
+        let mut files: Vec<_> = std::fs::read_dir(self.out.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

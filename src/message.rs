@@ -1,0 +1,99 @@
+//! Each destination's message, rendered from the context: a JSON payload for HTTP formats, an
+//! e-mail for `mailto:`. Everything is rendered before anything is sent.
+
+use serde_json::Value;
+
+use crate::destination::{Destination, Kind};
+use crate::email::{self, Letter, Outbox};
+use crate::error::UsageError;
+use crate::render::{Renderer, TemplateError};
+use crate::settings::Settings;
+
+pub enum Message {
+    /// The exact body to POST.
+    Json(String),
+    Email(lettre::Message),
+}
+
+impl Message {
+    /// The message exactly as it would be sent, for `--print-payload`.
+    pub fn printable(&self) -> String {
+        match self {
+            Message::Json(body) => body.clone(),
+            Message::Email(mail) => String::from_utf8_lossy(&mail.formatted())
+                .trim_end()
+                .to_owned(),
+        }
+    }
+}
+
+/// What rendering found worth telling: cuts made to fit limits, limits broken anyway.
+#[derive(Default)]
+pub struct Notes {
+    pub cuts: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+fn template_error(e: TemplateError) -> UsageError {
+    UsageError::new(e.message)
+}
+
+pub fn render(
+    destination: &Destination,
+    renderer: &Renderer,
+    data: &Value,
+    settings: &Settings,
+    outbox: Option<&Outbox>,
+) -> Result<(Message, Notes), UsageError> {
+    let mut notes = Notes::default();
+    match &destination.kind {
+        Kind::Http { format, .. } => {
+            let (name, source) = match &settings.template {
+                Some(t) => (t.name.clone(), t.text.as_str()),
+                None => (
+                    format!("built-in {} template", format.name()),
+                    format.template(),
+                ),
+            };
+            let payload = renderer
+                .payload(&name, source, data)
+                .map_err(template_error)?;
+            let body = payload.value.to_string();
+            notes.cuts = payload.cuts;
+            notes.problems.extend(format.check(&payload.value, &body));
+            Ok((Message::Json(body), notes))
+        }
+        Kind::Email { to } => {
+            let outbox = outbox.expect("an outbox exists when there are mailto: destinations");
+            let subject = match &settings.email_subject {
+                Some(source) => renderer.text("email-subject", source, data),
+                None => Ok(data["title"].as_str().unwrap_or_default().to_owned()),
+            }
+            .map_err(template_error)?;
+            let letter = Letter {
+                subject,
+                text: renderer
+                    .text(
+                        "built-in e-mail text template",
+                        include_str!("../templates/email.txt"),
+                        data,
+                    )
+                    .map_err(template_error)?,
+                html: renderer
+                    .html(
+                        "built-in e-mail HTML template",
+                        include_str!("../templates/email.html"),
+                        data,
+                    )
+                    .map_err(template_error)?,
+            };
+            let mail = email::compose(&outbox.from, to, letter).map_err(|e| {
+                UsageError::new(format!(
+                    "{}: cannot compose the e-mail: {e}",
+                    destination.label()
+                ))
+            })?;
+            Ok((Message::Email(mail), notes))
+        }
+    }
+}
