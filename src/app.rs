@@ -160,14 +160,20 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
                 _ => String::new(),
             };
             report.line(&format!("payload for {}{via}:", destination.label()));
-            println!("{}", message.printable());
+            println!("{}", message.printable(destination));
         }
         return Ok(EXIT_OK);
     }
 
     let wants_http = destinations
         .iter()
-        .any(|d| matches!(d.kind, Kind::Http { .. }));
+        .any(|d| matches!(d.kind, Kind::Http { .. } | Kind::Pushover(_)));
+    let wants_irc_tls = destinations
+        .iter()
+        .any(|d| matches!(&d.kind, Kind::Irc(target) if target.tls));
+    let irc_tls = wants_irc_tls
+        .then(|| crate::tls::client_config(&crate::tls::private_ca(env)?))
+        .transpose()?;
     let http = wants_http.then(|| Http::new(env)).transpose()?;
     let mail_tls = match &outbox {
         Some(outbox) if outbox.server.tls != TlsMode::None => {
@@ -197,6 +203,20 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
                         .clone(),
                     tls: mail_tls.clone(),
                     message,
+                }),
+                (Kind::Pushover(target), Message::Form(fields)) => {
+                    Box::new(crate::pushover::Post {
+                        http: http
+                            .as_ref()
+                            .expect("an HTTP client exists for Pushover destinations"),
+                        endpoint: target.endpoint.clone(),
+                        fields,
+                    })
+                }
+                (Kind::Irc(target), Message::Lines(lines)) => Box::new(crate::irc::Session {
+                    target: target.clone(),
+                    lines,
+                    tls: irc_tls.clone().filter(|_| target.tls),
                 }),
                 _ => unreachable!("messages are rendered for their destination's kind"),
             };

@@ -5,7 +5,7 @@
 use lettre::message::Mailbox;
 
 use crate::error::UsageError;
-use crate::formats::{self, Format, FORMATS, NOT_YET_AVAILABLE};
+use crate::formats::{self, Format, FORMATS};
 use crate::redact::display_url;
 
 pub struct Destination {
@@ -16,6 +16,10 @@ pub struct Destination {
 
 /// How a destination is reached.
 pub enum Kind {
+    /// A Pushover message (a form POST).
+    Pushover(crate::pushover::Target),
+    /// Lines said in an IRC channel.
+    Irc(crate::irc::Target),
     /// A JSON payload POSTed to `url` (without any `FORMAT+` prefix).
     Http {
         format: &'static dyn Format,
@@ -44,52 +48,47 @@ impl Destination {
             .or_else(|| raw.split_once(':'))
             .ok_or_else(|| refuse("not a URL".into()))?;
         let scheme = scheme.to_ascii_lowercase();
-        let (forced, scheme) = match scheme.split_once('+') {
-            Some((format, inner)) => (Some(format.to_owned()), inner.to_owned()),
-            None => (None, scheme),
+        let kind = match scheme.as_str() {
+            "mailto" => Kind::Email {
+                to: crate::email::parse_recipients(raw).map_err(refuse)?,
+            },
+            "pushover" | "pushover+https" | "pushover+http" => Kind::Pushover(
+                crate::pushover::Target::parse(raw).map_err(|e| refuse(e.to_owned()))?,
+            ),
+            "irc" | "ircs" => Kind::Irc(crate::irc::Target::parse(raw).map_err(refuse)?),
+            _ => {
+                let (forced, scheme) = match scheme.split_once('+') {
+                    Some((format, inner)) => (Some(format), inner),
+                    None => (None, scheme.as_str()),
+                };
+                if scheme != "http" && scheme != "https" {
+                    return Err(refuse(format!(
+                        "unsupported scheme `{scheme}`; use http(s), FORMAT+URL with a format of {}, \
+                         mailto:, pushover:// or irc://",
+                        format_names()
+                    )));
+                }
+                let url = format!("{scheme}://{rest}");
+                let uri: ureq::http::Uri =
+                    url.parse().map_err(|_| refuse("not a valid URL".into()))?;
+                let host = uri
+                    .host()
+                    .filter(|h| !h.is_empty())
+                    .ok_or_else(|| refuse("the URL has no host".into()))?
+                    .to_ascii_lowercase();
+                let format = match forced {
+                    Some(name) => formats::by_name(name).ok_or_else(|| {
+                        refuse(format!(
+                            "unknown format `{name}`; formats: {}",
+                            format_names()
+                        ))
+                    })?,
+                    None => detect(&host, uri.path()),
+                };
+                Kind::Http { format, url }
+            }
         };
-
-        let forced = forced
-            .map(|name| formats::by_name(&name).ok_or_else(|| refuse(unknown_format(&name))))
-            .transpose()?;
-        if scheme == "mailto" && forced.is_none() {
-            let to = crate::email::parse_recipients(raw).map_err(refuse)?;
-            return Ok(Destination {
-                index,
-                kind: Kind::Email { to },
-            });
-        }
-        if scheme != "http" && scheme != "https" {
-            // mailto:, slack://, pushover://, irc:// name formats of their own.
-            let format = match scheme.as_str() {
-                "ircs" => "irc",
-                other => other,
-            };
-            return Err(match planned(forced.map_or(format, |f| f.name())) {
-                Some(name) => refuse(not_yet(name)),
-                None => refuse(format!(
-                    "unsupported scheme `{scheme}`; use http(s), or FORMAT+URL with a format of: {}",
-                    format_names()
-                )),
-            });
-        }
-
-        let url = format!("{scheme}://{rest}");
-        let uri: ureq::http::Uri = url.parse().map_err(|_| refuse("not a valid URL".into()))?;
-        let host = uri
-            .host()
-            .filter(|h| !h.is_empty())
-            .ok_or_else(|| refuse("the URL has no host".into()))?
-            .to_ascii_lowercase();
-
-        let format = match forced {
-            Some(format) => format,
-            None => detect(&host, uri.path()).map_err(|name| refuse(not_yet(name)))?,
-        };
-        Ok(Destination {
-            index,
-            kind: Kind::Http { format, url },
-        })
+        Ok(Destination { index, kind })
     }
 
     /// The format's name: `slack`, `email`, …
@@ -97,6 +96,8 @@ impl Destination {
         match &self.kind {
             Kind::Http { format, .. } => format.name(),
             Kind::Email { .. } => "email",
+            Kind::Pushover(_) => "pushover",
+            Kind::Irc(_) => "irc",
         }
     }
 
@@ -109,52 +110,28 @@ impl Destination {
                 .map(|m| m.email.to_string())
                 .collect::<Vec<_>>()
                 .join(","),
+            Kind::Pushover(target) => display_url(&target.endpoint),
+            Kind::Irc(target) => target.shown(),
         };
         format!("[{}] {} {target}", self.index, self.format_name())
     }
 }
 
 /// The format for a host, or the name of a format this build cannot send yet.
-fn detect(host: &str, path: &str) -> Result<&'static dyn Format, &'static str> {
-    let specific = FORMATS.iter().copied().filter(|f| f.name() != "webhook");
-    if let Some(format) = specific.into_iter().find(|f| f.detects(host, path)) {
-        return Ok(format);
-    }
-    for (name, hosts) in NOT_YET_AVAILABLE {
-        let matches = hosts.iter().any(|pattern| match pattern.strip_prefix('.') {
-            Some(suffix) => host.ends_with(&format!(".{suffix}")),
-            None => host == *pattern || host.ends_with(&format!(".{pattern}")),
-        });
-        if matches {
-            return Err(name);
-        }
-    }
-    Ok(&formats::Webhook)
-}
-
-fn planned(name: &str) -> Option<&'static str> {
-    NOT_YET_AVAILABLE
+/// The format whose service owns `host`; any other host is a generic webhook.
+fn detect(host: &str, path: &str) -> &'static dyn Format {
+    FORMATS
         .iter()
-        .map(|(n, _)| *n)
-        .find(|n| *n == name)
-}
-
-fn not_yet(name: &str) -> String {
-    format!("the `{name}` format is not available in this version of crier")
-}
-
-fn unknown_format(name: &str) -> String {
-    match planned(name) {
-        Some(planned) => not_yet(planned),
-        None => format!("unknown format `{name}`; formats: {}", format_names()),
-    }
+        .copied()
+        .filter(|f| f.name() != "webhook")
+        .find(|f| f.detects(host, path))
+        .unwrap_or(&formats::Webhook)
 }
 
 fn format_names() -> String {
     FORMATS
         .iter()
         .map(|f| f.name())
-        .chain(NOT_YET_AVAILABLE.iter().map(|(n, _)| *n))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -174,7 +151,7 @@ mod tests {
     fn url(raw: &str) -> String {
         match parse(raw).unwrap().kind {
             Kind::Http { url, .. } => url,
-            Kind::Email { .. } => panic!("{raw} is e-mail"),
+            _ => panic!("{raw} is not an HTTP destination"),
         }
     }
 
@@ -212,6 +189,13 @@ mod tests {
             ("https://ci.example.com/hook", "webhook"),
             ("http://127.0.0.1:9/x", "webhook"),
             ("mailto:a@example.com,b@example.com", "email"),
+            ("pushover://USERKEY@APPTOKEN", "pushover"),
+            (
+                "pushover+https://push.example.com/1/messages.json?user=U&token=T",
+                "pushover",
+            ),
+            ("irc://crier@irc.example.com/builds", "irc"),
+            ("ircs://crier@irc.example.com:6697/builds", "irc"),
         ] {
             assert_eq!(format(url), expected, "{url}");
         }
@@ -248,14 +232,15 @@ mod tests {
     }
 
     #[test]
-    fn formats_not_yet_built_are_refused_rather_than_sent_as_webhooks() {
-        for raw in [
-            "pushover://user@token",
-            "irc://crier@irc.example.com/builds",
-            "pushover+https://example.com/1/messages.json",
+    fn malformed_pushover_and_irc_urls_are_refused_clearly() {
+        for (raw, expected) in [
+            ("pushover://onlyatoken", "USER_KEY@APP_TOKEN"),
+            ("pushover+https://example.com/1/messages.json", "user key"),
+            ("irc://crier@irc.example.com", "channel"),
+            ("irc://crier@irc.example.com:port/x", "port"),
         ] {
             let err = parse(raw).unwrap_err().to_string();
-            assert!(err.contains("not available"), "{raw}: {err}");
+            assert!(err.contains(expected), "{raw}: {err}");
         }
     }
 }

@@ -327,21 +327,10 @@ fn unique_id() -> String {
 pub fn tls_parameters(host: &str, env: &Env) -> Result<TlsParameters, UsageError> {
     let mut builder =
         TlsParameters::builder(host.to_owned()).certificate_store(CertificateStore::WebpkiRoots);
-    if let Some(path) = env.get("SSL_CERT_FILE") {
-        let bad = |why: String| UsageError::new(format!("SSL_CERT_FILE {path}: {why}"));
-        let pem = std::fs::read(path).map_err(|e| bad(crate::error::io_reason(&e)))?;
-        let mut found = 0;
-        for item in ureq::tls::parse_pem(&pem) {
-            if let Ok(ureq::tls::PemItem::Certificate(cert)) = item {
-                let cert = Certificate::from_der(cert.der().to_vec())
-                    .map_err(|e| bad(format!("not a certificate ({e})")))?;
-                builder = builder.add_root_certificate(cert);
-                found += 1;
-            }
-        }
-        if found == 0 {
-            return Err(bad("holds no PEM certificate".into()));
-        }
+    for der in crate::tls::private_ca(env)? {
+        let cert = Certificate::from_der(der.to_vec())
+            .map_err(|e| UsageError::new(format!("SSL_CERT_FILE: not a certificate ({e})")))?;
+        builder = builder.add_root_certificate(cert);
     }
     builder
         .build_rustls()

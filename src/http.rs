@@ -6,7 +6,7 @@
 use std::io::ErrorKind;
 use std::time::{Duration, SystemTime};
 
-use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 use crate::deliver::Attempt;
 use crate::env::Env;
@@ -30,13 +30,12 @@ pub struct NoAnswer {
 
 impl Http {
     pub fn new(env: &Env) -> Result<Http, UsageError> {
-        let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        let roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
             .iter()
-            .map(|der| Certificate::from_der(der.as_ref()))
+            .cloned()
+            .chain(crate::tls::private_ca(env)?)
+            .map(|der| Certificate::from_der(der.as_ref()).to_owned())
             .collect();
-        if let Some(path) = env.get("SSL_CERT_FILE") {
-            roots.extend(read_ca_file(path)?);
-        }
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -70,26 +69,49 @@ impl Http {
         for (name, value) in headers {
             request = request.header(name.as_str(), value.as_str());
         }
-        let mut response = request.send(body.as_bytes()).map_err(|e| no_answer(&e))?;
-        let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
-        // A body we cannot read is judged as empty: the status has been given.
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(BODY_LIMIT)
-            .read_to_string()
-            .unwrap_or_default();
-        Ok(Reply {
-            status,
-            retry_after,
-            body,
-        })
+        read_reply(request.send(body.as_bytes()))
     }
+
+    /// One POST of a form (`application/x-www-form-urlencoded`).
+    pub fn post_form(
+        &self,
+        url: &str,
+        fields: &[(String, String)],
+        timeout: Duration,
+    ) -> Result<Reply, NoAnswer> {
+        let request = self
+            .agent
+            .post(url)
+            .config()
+            .timeout_global(Some(timeout))
+            .build();
+        read_reply(request.send_form(fields.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
+    }
+}
+
+/// The status, `Retry-After` and (the start of) the body of an answer.
+fn read_reply(
+    sent: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<Reply, NoAnswer> {
+    let mut response = sent.map_err(|e| no_answer(&e))?;
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after);
+    // A body we cannot read is judged as empty: the status has been given.
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(BODY_LIMIT)
+        .read_to_string()
+        .unwrap_or_default();
+    Ok(Reply {
+        status,
+        retry_after,
+        body,
+    })
 }
 
 /// One destination's POST, judged by its format.
@@ -108,33 +130,24 @@ impl Attempt for Post<'_> {
             .post_json(&self.url, &self.headers, &self.body, timeout)
         {
             Ok(reply) => self.format.judge(&self.url, &reply),
-            Err(NoAnswer {
-                retryable: true,
-                reason,
-            }) => Verdict::Retry {
-                reason,
-                after: None,
-            },
-            Err(NoAnswer { reason, .. }) => Verdict::Failed { reason },
+            Err(no_answer) => no_answer.into(),
         }
     }
 }
 
-fn read_ca_file(path: &str) -> Result<Vec<Certificate<'static>>, UsageError> {
-    let bad = |why: String| UsageError::new(format!("SSL_CERT_FILE {path}: {why}"));
-    let pem = std::fs::read(path).map_err(|e| bad(crate::error::io_reason(&e)))?;
-    let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(&pem) {
-        match item {
-            Ok(PemItem::Certificate(cert)) => certs.push(cert),
-            Ok(_) => {}
-            Err(e) => return Err(bad(format!("not a PEM certificate file ({e})"))),
+impl From<NoAnswer> for Verdict {
+    fn from(no_answer: NoAnswer) -> Verdict {
+        match no_answer {
+            NoAnswer {
+                retryable: true,
+                reason,
+            } => Verdict::Retry {
+                reason,
+                after: None,
+            },
+            NoAnswer { reason, .. } => Verdict::Failed { reason },
         }
     }
-    if certs.is_empty() {
-        return Err(bad("holds no PEM certificate".into()));
-    }
-    Ok(certs)
 }
 
 /// `Retry-After`: whole seconds, or an HTTP date (RFC 9110 §10.2.3).

@@ -13,13 +13,16 @@ pub mod env;
 pub mod error;
 pub mod formats;
 pub mod http;
+pub mod irc;
 pub mod jsonc;
 pub mod markup;
 pub mod message;
+pub mod pushover;
 pub mod redact;
 pub mod render;
 pub mod report;
 pub mod settings;
 pub mod status;
+pub mod tls;
 
 pub use app::{run, EXIT_FAILED, EXIT_OK, EXIT_USAGE};

@@ -1,5 +1,6 @@
 //! Each destination's message, rendered from the context: a JSON payload for HTTP formats, an
-//! e-mail for `mailto:`. Everything is rendered before anything is sent.
+//! e-mail for `mailto:`, a form for Pushover, lines for IRC. Everything is rendered before
+//! anything is sent.
 
 use serde_json::Value;
 
@@ -13,14 +14,21 @@ pub enum Message {
     /// The exact body to POST.
     Json(String),
     Email(lettre::Message),
+    /// Form fields to POST (Pushover).
+    Form(Vec<(String, String)>),
+    /// Lines to say (IRC).
+    Lines(Vec<String>),
 }
 
 impl Message {
     /// The message exactly as it would be sent, for `--print-payload`.
-    pub fn printable(&self) -> String {
-        match self {
-            Message::Json(body) => body.clone(),
-            Message::Email(mail) => String::from_utf8_lossy(&mail.formatted())
+    pub fn printable(&self, destination: &Destination) -> String {
+        match (self, &destination.kind) {
+            (Message::Json(body), _) => body.clone(),
+            (Message::Form(fields), _) => crate::pushover::printable(fields),
+            (Message::Lines(lines), Kind::Irc(target)) => crate::irc::printable(target, lines),
+            (Message::Lines(lines), _) => lines.join("\n"),
+            (Message::Email(mail), _) => String::from_utf8_lossy(&mail.formatted())
                 .trim_end()
                 .to_owned(),
         }
@@ -94,6 +102,16 @@ pub fn render(
                 ))
             })?;
             Ok((Message::Email(mail), notes))
+        }
+        Kind::Pushover(target) => {
+            let (fields, cuts) = crate::pushover::form(target, data);
+            notes.cuts = cuts;
+            Ok((Message::Form(fields), notes))
+        }
+        Kind::Irc(_) => {
+            let (lines, cuts) = crate::irc::lines(data);
+            notes.cuts = cuts;
+            Ok((Message::Lines(lines), notes))
         }
     }
 }

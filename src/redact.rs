@@ -67,17 +67,30 @@ fn percent_encode(text: &str, keep: &[u8]) -> String {
 /// so a server that echoes only the token is caught too.
 pub fn url_secrets(url: &str) -> Vec<String> {
     let mut secrets = Vec::new();
-    let Some((_, rest)) = url.split_once("://") else {
+    let Some((scheme, rest)) = url.split_once("://") else {
         secrets.push(url.to_owned());
         return secrets;
     };
+    // In an IRC URL the nick and the channel are public; only the key and password are not.
+    if scheme.eq_ignore_ascii_case("irc") || scheme.eq_ignore_ascii_case("ircs") {
+        let query = rest.split_once('?').map_or("", |(_, q)| q);
+        let query = query.split('#').next().unwrap_or("");
+        return query
+            .split('&')
+            .filter_map(|pair| pair.split_once('=').map(|(_, v)| v.to_owned()))
+            .collect();
+    }
     let (authority, tail) = match rest.find(['/', '?', '#']) {
         Some(i) => rest.split_at(i),
         None => (rest, ""),
     };
-    if let Some((userinfo, _)) = authority.rsplit_once('@') {
+    if let Some((userinfo, host)) = authority.rsplit_once('@') {
         secrets.push(userinfo.to_owned());
         secrets.extend(userinfo.split(':').map(str::to_owned));
+        // pushover://USER_KEY@APP_TOKEN: the "host" is a credential too.
+        if url.to_ascii_lowercase().starts_with("pushover://") {
+            secrets.push(host.to_owned());
+        }
     }
     if tail.len() > 1 {
         secrets.push(tail.to_owned());
@@ -176,6 +189,14 @@ mod tests {
         for leaked in ["sEcReTtOkEn", "hunter22", "a%2Bb%2Fc%3D%3D"] {
             assert!(!scrubbed.contains(leaked), "{scrubbed}");
         }
+    }
+
+    #[test]
+    fn irc_urls_hide_only_their_key_and_password() {
+        assert_eq!(
+            url_secrets("ircs://crier@irc.example.com/builds?key=sesame&password=hunter22"),
+            ["sesame", "hunter22"]
+        );
     }
 
     #[test]

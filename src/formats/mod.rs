@@ -97,10 +97,6 @@ pub const FORMATS: &[&dyn Format] = &[
     &Webhook,
 ];
 
-/// Formats of the contract that this build cannot send yet, with the hosts that identify them.
-/// A destination naming one is refused rather than posted as a generic webhook.
-pub const NOT_YET_AVAILABLE: &[(&str, &[&str])] = &[("pushover", &[]), ("irc", &[])];
-
 /// Whether `host` is `domain` or one of its subdomains.
 pub fn host_is(host: &str, domain: &str) -> bool {
     host == domain

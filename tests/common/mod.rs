@@ -553,3 +553,147 @@ impl Drop for SmtpServer {
         let _ = self.child.wait();
     }
 }
+
+/// A free TCP port on 127.0.0.1 (bound, then released).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A real IRC server (ngIRCd, from Debian) on 127.0.0.1, with `#secret` keyed `sesame` and,
+/// when given a CA, a TLS port.
+pub struct IrcServer {
+    child: std::process::Child,
+    pub port: u16,
+    pub tls_port: u16,
+    _dir: TempDir,
+}
+
+impl IrcServer {
+    pub fn start(tls: Option<&TestCa>) -> IrcServer {
+        let dir = TempDir::new();
+        let (port, tls_port) = (free_port(), free_port());
+        let ssl = match tls {
+            Some(ca) => format!(
+                "[SSL]\n\tCertFile = {}\n\tKeyFile = {}\n\tPorts = {tls_port}\n",
+                ca.dir.file("server.pem"),
+                ca.dir.file("server.key")
+            ),
+            None => String::new(),
+        };
+        let config = dir.write(
+            "ngircd.conf",
+            &format!(
+                "[Global]\n\tName = irc.test.local\n\tInfo = crier test server\n\tListen = 127.0.0.1\n\
+                 \tPorts = {port}\n\tPidFile = {}\n\tMotdPhrase = hello\n\
+                 [Limits]\n\tPingTimeout = 120\n\tPongTimeout = 20\n\
+                 [Options]\n\tIdent = no\n\tPAM = no\n\tDNS = no\n\
+                 {ssl}\
+                 [Channel]\n\tName = #secret\n\tModes = +tnk sesame\n",
+                dir.file("ngircd.pid")
+            ),
+        );
+        let child = Command::new("ngircd")
+            .args(["-n", "-f", &config])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("ngircd.log")).unwrap())
+            .spawn()
+            .expect("ngircd is installed (Debian package ngircd)");
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "ngircd did not start"
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+        IrcServer {
+            child,
+            port,
+            tls_port,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for IrcServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A client sitting in a channel, recording what it hears: `(nick, command, text)`.
+pub struct IrcWatcher {
+    heard: Arc<Mutex<Vec<(String, String, String)>>>,
+}
+
+impl IrcWatcher {
+    /// Joins `channel` as `nick` and returns once the join took.
+    pub fn join(port: u16, nick: &str, channel: &str, key: Option<&str>) -> IrcWatcher {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let mut reader = BufReader::new(stream);
+        write!(writer, "NICK {nick}\r\nUSER watcher 0 * :watcher\r\n").unwrap();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(reader.read_line(&mut line).unwrap() > 0, "ngircd hung up");
+            if let Some(rest) = line.strip_prefix("PING") {
+                write!(writer, "PONG{rest}").unwrap();
+            } else if line.contains(" 001 ") {
+                match key {
+                    Some(key) => write!(writer, "JOIN {channel} {key}\r\n").unwrap(),
+                    None => write!(writer, "JOIN {channel}\r\n").unwrap(),
+                }
+            } else if line.contains(" 366 ") {
+                break;
+            }
+        }
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&heard);
+        thread::spawn(move || {
+            let mut line = String::new();
+            while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+                let text = line.trim_end_matches(['\r', '\n']).to_owned();
+                line.clear();
+                if let Some(rest) = text.strip_prefix("PING") {
+                    let _ = write!(writer, "PONG{rest}\r\n");
+                    continue;
+                }
+                // :nick!user@host COMMAND params :text
+                let Some(prefix) = text.strip_prefix(':') else {
+                    continue;
+                };
+                let (source, rest) = prefix.split_once(' ').unwrap_or((prefix, ""));
+                let nick = source.split('!').next().unwrap_or("").to_owned();
+                let command = rest.split(' ').next().unwrap_or("").to_owned();
+                let said = rest.split_once(" :").map_or("", |(_, t)| t).to_owned();
+                record.lock().unwrap().push((nick, command, said));
+            }
+        });
+        IrcWatcher { heard }
+    }
+
+    /// What was heard so far, once `done` says enough has been (or 10 seconds passed).
+    pub fn heard_until(
+        &self,
+        done: impl Fn(&[(String, String, String)]) -> bool,
+    ) -> Vec<(String, String, String)> {
+        let started = Instant::now();
+        loop {
+            let heard = self.heard.lock().unwrap().clone();
+            if done(&heard) || started.elapsed() > Duration::from_secs(10) {
+                return heard;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+}

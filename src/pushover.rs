@@ -1,0 +1,295 @@
+//! Pushover: `pushover://USER_KEY@APP_TOKEN` posts a form to Pushover's message API;
+//! `pushover+https://HOST/PATH?user=…&token=…` posts to another endpoint, with `user` and
+//! `token` moved from the query into the form, so credentials never stay in a requested URL.
+//! Success is `"status": 1`; a 4xx is final (its `errors` are shown), and 429 means the
+//! month's quota is spent, so it is not retried either.
+
+use serde_json::Value;
+
+use crate::formats::{describe, judge_http, Reply, Verdict};
+use crate::markup;
+
+/// Pushover's public message API.
+pub const API: &str = "https://api.pushover.net/1/messages.json";
+
+/// Pushover's limits, in characters.
+const MAX_TITLE: usize = 250;
+const MAX_MESSAGE: usize = 1024;
+const MAX_URL: usize = 512;
+const MAX_URL_TITLE: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub endpoint: String,
+    pub user: String,
+    pub token: String,
+}
+
+impl Target {
+    /// `pushover://USER@TOKEN`, or `pushover+https://HOST/PATH?user=…&token=…`.
+    pub fn parse(raw: &str) -> Result<Target, String> {
+        let (scheme, rest) = raw.split_once("://").ok_or("not a URL")?;
+        if scheme.eq_ignore_ascii_case("pushover") {
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let (user, token) = authority
+                .split_once('@')
+                .ok_or("expected pushover://USER_KEY@APP_TOKEN")?;
+            return Target::new(API.into(), user, token);
+        }
+        let inner = scheme
+            .strip_prefix("pushover+")
+            .filter(|s| *s == "https" || *s == "http")
+            .ok_or("expected pushover:// or pushover+https://")?;
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let mut user = "";
+        let mut token = "";
+        let mut others = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some(("user", v)) => user = v,
+                Some(("token", v)) => token = v,
+                _ => others.push(pair),
+            }
+        }
+        let mut endpoint = format!("{inner}://{path}");
+        if !others.is_empty() {
+            endpoint = format!("{endpoint}?{}", others.join("&"));
+        }
+        Target::new(endpoint, user, token)
+    }
+
+    fn new(endpoint: String, user: &str, token: &str) -> Result<Target, String> {
+        if user.is_empty() || token.is_empty() {
+            return Err("the user key and the app token are both required".into());
+        }
+        Ok(Target {
+            endpoint,
+            user: user.to_owned(),
+            token: token.to_owned(),
+        })
+    }
+}
+
+/// The form fields for the run in `ctx` (the template context), credentials first.
+pub fn form(target: &Target, ctx: &Value) -> (Vec<(String, String)>, Vec<String>) {
+    let mut cuts = Vec::new();
+    let mut fit = |name: &str, text: &str, max: usize| {
+        let (fitted, cut) = markup::fit(text, max, markup::plain);
+        if cut {
+            cuts.push(format!(
+                "{name} cut from {} to {max} characters",
+                text.chars().count()
+            ));
+        }
+        fitted
+    };
+    let text = |key: &str| ctx[key].as_str().unwrap_or_default().to_owned();
+    let title = text("title");
+    let mention = text("mention");
+    let mut message = text("message");
+    if !mention.is_empty() {
+        message = format!("{mention} {message}");
+    }
+    if message.trim().is_empty() {
+        // Pushover requires a message.
+        message.clone_from(&title);
+    }
+    let mut fields = vec![
+        ("token".to_owned(), target.token.clone()),
+        ("user".to_owned(), target.user.clone()),
+        ("title".to_owned(), fit("title", &title, MAX_TITLE)),
+        ("message".to_owned(), fit("message", &message, MAX_MESSAGE)),
+        (
+            "priority".to_owned(),
+            priority(ctx["status"].as_str().unwrap_or("")).to_owned(),
+        ),
+    ];
+    let run_url = ctx["run"]["url"].as_str().unwrap_or_default();
+    if !run_url.is_empty() && run_url.chars().count() <= MAX_URL {
+        fields.push(("url".into(), run_url.to_owned()));
+        let number = ctx["run"]["number"]
+            .as_str()
+            .map(|n| format!(" #{n}"))
+            .unwrap_or_default();
+        fields.push((
+            "url_title".into(),
+            fit("url_title", &format!("View run{number}"), MAX_URL_TITLE),
+        ));
+    }
+    (fields, cuts)
+}
+
+/// Failures are high priority (they bypass quiet hours); starts and skips are low.
+fn priority(status: &str) -> &'static str {
+    match status {
+        "failure" => "1",
+        "started" | "skipped" => "-1",
+        _ => "0",
+    }
+}
+
+/// The form as it would be sent, with the credentials masked, for `--print-payload`.
+pub fn printable(fields: &[(String, String)]) -> String {
+    let shown: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| {
+            let v = if k == "token" || k == "user" {
+                crate::redact::MASK.to_owned()
+            } else {
+                v.clone()
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    form_urlencode(&shown)
+}
+
+/// `application/x-www-form-urlencoded`.
+pub fn form_urlencode(fields: &[(String, String)]) -> String {
+    let encode = |text: &str| {
+        let mut out = String::new();
+        for b in text.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                    out.push(b as char)
+                }
+                b' ' => out.push('+'),
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+        out
+    };
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// One Pushover message, posted as a form.
+pub struct Post<'a> {
+    pub http: &'a crate::http::Http,
+    pub endpoint: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl crate::deliver::Attempt for Post<'_> {
+    fn attempt(&self, timeout: std::time::Duration) -> Verdict {
+        match self.http.post_form(&self.endpoint, &self.fields, timeout) {
+            Ok(reply) => judge(&reply),
+            Err(no_answer) => no_answer.into(),
+        }
+    }
+}
+
+pub fn judge(reply: &Reply) -> Verdict {
+    let body: Option<Value> = serde_json::from_str(&reply.body).ok();
+    let errors = body
+        .as_ref()
+        .and_then(|b| b["errors"].as_array())
+        .map(|e| {
+            e.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .filter(|e| !e.is_empty());
+    match reply.status {
+        200..=299 if body.as_ref().is_some_and(|b| b["status"] == 1) => Verdict::Delivered {
+            detail: format!("HTTP {} status 1", reply.status),
+            message_id: body.and_then(|b| b["request"].as_str().map(str::to_owned)),
+        },
+        429 => Verdict::Failed {
+            reason: "HTTP 429: the application's monthly message quota is used up".into(),
+        },
+        400..=499 => Verdict::Failed {
+            reason: match errors {
+                Some(errors) => format!("HTTP {}: {errors}", reply.status),
+                None => describe(reply),
+            },
+        },
+        200..=299 => Verdict::Failed {
+            reason: format!(
+                "{} (Pushover answers \"status\": 1 on success)",
+                describe(reply)
+            ),
+        },
+        _ => judge_http(reply),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn targets_are_parsed_with_credentials_out_of_the_url() {
+        assert_eq!(
+            Target::parse(
+                "pushover://uQiRzpo4DXghDmr9QzzfQu27cmVRsG@azGDORePK8gMaC0QOYAMyEEuzJnyUi"
+            )
+            .unwrap(),
+            Target {
+                endpoint: API.into(),
+                user: "uQiRzpo4DXghDmr9QzzfQu27cmVRsG".into(),
+                token: "azGDORePK8gMaC0QOYAMyEEuzJnyUi".into()
+            }
+        );
+        let t = Target::parse("pushover+http://127.0.0.1:8080/1/messages.json?user=U&token=T&x=1")
+            .unwrap();
+        assert_eq!(t.endpoint, "http://127.0.0.1:8080/1/messages.json?x=1");
+        assert_eq!((t.user.as_str(), t.token.as_str()), ("U", "T"));
+        assert!(Target::parse("pushover://nouser").is_err());
+        assert!(Target::parse("pushover+https://x/y?user=U").is_err());
+    }
+
+    #[test]
+    fn fields_keep_within_limits_and_priority_follows_the_status() {
+        let target = Target::parse("pushover://U@T").unwrap();
+        let ctx = json!({"title": "t".repeat(300), "message": "m".repeat(2000), "status": "failure",
+                          "mention": "", "run": {"url": "https://ci/run/1", "number": "7"}});
+        let (fields, cuts) = form(&target, &ctx);
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        };
+        assert_eq!(get("title").chars().count(), 250);
+        assert_eq!(get("message").chars().count(), 1024);
+        assert_eq!(get("priority"), "1");
+        assert_eq!(get("url_title"), "View run #7");
+        assert_eq!(cuts.len(), 2);
+        assert!(!printable(&fields).contains("token=T&"));
+    }
+
+    #[test]
+    fn answers_are_judged_as_pushover_means_them() {
+        let reply = |status, body: &str| Reply {
+            status,
+            retry_after: None,
+            body: body.into(),
+        };
+        match judge(&reply(200, r#"{"status":1,"request":"abc-123"}"#)) {
+            Verdict::Delivered { message_id, .. } => {
+                assert_eq!(message_id.as_deref(), Some("abc-123"))
+            }
+            other => panic!("{other:?}"),
+        }
+        match judge(&reply(
+            400,
+            r#"{"user":"invalid","errors":["user identifier is invalid"],"status":0}"#,
+        )) {
+            Verdict::Failed { reason } => assert!(reason.contains("user identifier is invalid")),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(judge(&reply(429, "")), Verdict::Failed { .. }));
+        assert!(matches!(
+            judge(&reply(200, r#"{"status":0}"#)),
+            Verdict::Failed { .. }
+        ));
+        assert!(matches!(judge(&reply(503, "")), Verdict::Retry { .. }));
+    }
+}
