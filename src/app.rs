@@ -1,9 +1,12 @@
 //! One run, start to finish: settings → context → render → deliver → report.
 
+use std::collections::BTreeMap;
+
 use clap::error::ErrorKind;
 use clap::Parser;
+use serde_json::Value;
 
-use crate::context;
+use crate::context::{self, Context};
 use crate::deliver::{self, Job, Policy};
 use crate::destination::{Destination, Kind};
 use crate::email::{self, Mail, MailServer, Outbox, TlsMode};
@@ -14,6 +17,7 @@ use crate::message::{self, Message};
 use crate::redact::{is_sensitive_header, url_secrets, Redactor};
 use crate::render::Renderer;
 use crate::report::{Report, RunResult};
+use crate::routes::Route;
 use crate::settings::{Layer, Settings};
 
 /// Exit statuses of SPEC §7.
@@ -54,15 +58,12 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     let (settings, warnings) = Settings::load(cli, env)?;
     register_secrets(&settings, env, redactor);
 
-    let destinations = settings
-        .to
+    // Every route's destinations are parsed now, matching or not: a broken one is an error
+    // on every run, not only on the run that would have used it.
+    let candidates = candidates(&settings)?;
+    let wants_mail = candidates
         .iter()
-        .enumerate()
-        .map(|(i, raw)| Destination::parse(i + 1, raw))
-        .collect::<Result<Vec<_>, _>>()?;
-    let wants_mail = destinations
-        .iter()
-        .any(|d| matches!(d.kind, Kind::Email { .. }));
+        .any(|(d, _)| matches!(d.kind, Kind::Email { .. }));
     let outbox = match wants_mail {
         true => Some(Outbox::from_settings(&settings, env)?),
         false => None,
@@ -76,7 +77,7 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     for warning in warnings {
         report.line(&format!("note: {warning}"));
     }
-    for destination in &destinations {
+    for (destination, _) in &candidates {
         if let Kind::Http { format, url } = &destination.kind {
             if let Some(notice) = format.notice(url) {
                 report.warning(&format!("{}: {notice}", destination.label()));
@@ -85,25 +86,13 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     }
 
     let mut notes = Vec::new();
-    let mut ctx = context::detect(env, &settings, &mut notes)?;
+    let ctx = context::detect(env, &settings, &mut notes)?;
     for note in notes {
         report.line(&format!("note: {note}"));
     }
 
     let renderer = Renderer::new();
-    let template_error = |e: crate::render::TemplateError| UsageError::new(e.message);
-    let data = serde_json::to_value(&ctx).expect("the context serialises");
-    if let Some(title) = &settings.title {
-        ctx.title = renderer
-            .text("title", title, &data)
-            .map_err(template_error)?;
-    }
-    if let Some(message) = &settings.message {
-        ctx.message = renderer
-            .text("message", message, &data)
-            .map_err(template_error)?;
-    }
-    let data = serde_json::to_value(&ctx).expect("the context serialises");
+    let data = template_data(&ctx, &BTreeMap::new(), &settings, &renderer)?;
 
     if settings.print_context {
         println!(
@@ -112,18 +101,65 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         );
         return Ok(EXIT_OK);
     }
-    if destinations.is_empty() {
+    if candidates.is_empty() {
         return Err(UsageError::setting(
             "to",
-            "is required: give at least one destination (--to, INPUT_TO, PLUGIN_TO or CRIER_TO)",
+            "is required: give at least one destination (--to, INPUT_TO, PLUGIN_TO or CRIER_TO), \
+             or routes in a `config` file",
         ));
     }
 
-    // Every message is rendered before anything is sent: a template error sends nothing.
-    let mut messages = Vec::with_capacity(destinations.len());
-    for destination in &destinations {
-        let (message, notes) =
-            message::render(destination, &renderer, &data, &settings, outbox.as_ref())?;
+    // Every message is rendered before anything is sent, for every route, matching or not:
+    // a template error sends nothing, on any run.
+    let mut messages = Vec::with_capacity(candidates.len());
+    for (destination, route) in &candidates {
+        let data = match route {
+            Some(route) if !route.vars.is_empty() => {
+                template_data(&ctx, &route.vars, &settings, &renderer)?
+            }
+            _ => data.clone(),
+        };
+        let template = route
+            .and_then(|r| r.template.as_ref())
+            .or(settings.template.as_ref());
+        messages.push(message::render(
+            destination,
+            &renderer,
+            &data,
+            &settings,
+            template,
+            outbox.as_ref(),
+        )?);
+    }
+
+    // The destinations this run tells: their route matches the run, and its `on` the status.
+    let status = ctx.status.unwrap_or(crate::status::Status::Unknown);
+    let mut chosen = Vec::new();
+    let mut told = Vec::new();
+    for ((destination, route), (message, notes)) in candidates.iter().zip(messages) {
+        let on = route.and_then(|r| r.on.as_ref()).unwrap_or(&settings.on);
+        let verdict = match route.map(|r| r.matches(&ctx)) {
+            Some(Err(why)) => Err(why),
+            _ if !on.matches(status) => Err(format!(
+                "status `{}` is not one to notify on (on: {on})",
+                status.as_str()
+            )),
+            _ => Ok(()),
+        };
+        let name = route.map_or("the `to` setting".to_owned(), |r| {
+            format!("route {}", r.number)
+        });
+        if !told.contains(&name) {
+            match &verdict {
+                Err(why) => report.line(&format!("{name}: not matched: {why}")),
+                Ok(()) if !settings.routes.is_empty() => report.line(&format!("{name}: matched")),
+                Ok(()) => {}
+            }
+            told.push(name);
+        }
+        if verdict.is_err() {
+            continue;
+        }
         for cut in &notes.cuts {
             report.line(&format!(
                 "{}: {cut} to fit the service's limits",
@@ -136,25 +172,20 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
                 destination.label()
             ));
         }
-        messages.push(message);
+        let headers = merge_headers(&settings.headers, route.map_or(&[][..], |r| &r.headers));
+        chosen.push((destination, headers, message));
     }
-
-    let status = ctx.status.unwrap_or(crate::status::Status::Unknown);
-    if !settings.on.matches(status) {
-        let note = format!(
-            "status `{}` is not one to notify on (on: {}); nothing to send",
-            status.as_str(),
-            settings.on
-        );
-        report.line(&note);
+    if chosen.is_empty() {
+        let note = "nothing to send: no destination is for this run";
+        report.line(note);
         if !settings.dry_run {
-            report.finish(RunResult::Skipped, &[], &note);
+            report.finish(RunResult::Skipped, &[], note);
         }
         return Ok(EXIT_OK);
     }
 
     if settings.dry_run {
-        for (destination, message) in destinations.iter().zip(&messages) {
+        for (destination, _, message) in &chosen {
             let via = match (&destination.kind, &outbox) {
                 (Kind::Email { .. }, Some(outbox)) => format!(" via {}", outbox.server.shown),
                 _ => String::new(),
@@ -165,12 +196,12 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         return Ok(EXIT_OK);
     }
 
-    let wants_http = destinations
+    let wants_http = chosen
         .iter()
-        .any(|d| matches!(d.kind, Kind::Http { .. } | Kind::Pushover(_)));
-    let wants_irc_tls = destinations
+        .any(|(d, _, _)| matches!(d.kind, Kind::Http { .. } | Kind::Pushover(_)));
+    let wants_irc_tls = chosen
         .iter()
-        .any(|d| matches!(&d.kind, Kind::Irc(target) if target.tls));
+        .any(|(d, _, _)| matches!(&d.kind, Kind::Irc(target) if target.tls));
     let irc_tls = wants_irc_tls
         .then(|| crate::tls::client_config(&crate::tls::private_ca(env)?))
         .transpose()?;
@@ -181,10 +212,9 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         }
         _ => None,
     };
-    let jobs = destinations
-        .iter()
-        .zip(messages)
-        .map(|(destination, message)| {
+    let jobs = chosen
+        .into_iter()
+        .map(|(destination, headers, message)| {
             let sender: Box<dyn deliver::Attempt> = match (&destination.kind, message) {
                 (Kind::Http { format, url }, Message::Json(body)) => Box::new(Post {
                     http: http
@@ -192,7 +222,7 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
                         .expect("an HTTP client exists for HTTP destinations"),
                     format: *format,
                     url: format.request_url(url),
-                    headers: request_headers(format.headers(), &settings.headers),
+                    headers: request_headers(format.headers(), &headers),
                     body,
                 }),
                 (Kind::Email { .. }, Message::Email(message)) => Box::new(Mail {
@@ -255,13 +285,74 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     })
 }
 
+/// Each destination with the route it comes from: first the `to` setting's (no route), then
+/// every route's of the `config` file, numbered on from there.
+fn candidates(settings: &Settings) -> Result<Vec<(Destination, Option<&Route>)>, UsageError> {
+    let mut candidates = Vec::new();
+    for raw in &settings.to {
+        candidates.push((Destination::parse(candidates.len() + 1, raw)?, None));
+    }
+    for route in &settings.routes {
+        for raw in &route.to {
+            let destination = Destination::parse(candidates.len() + 1, raw)
+                .map_err(|e| UsageError::new(format!("route {}: {e}", route.number)))?;
+            candidates.push((destination, Some(route)));
+        }
+    }
+    Ok(candidates)
+}
+
+/// The template context as JSON, with `extra` variables, and `title` and `message` rendered
+/// from their templates over it.
+fn template_data(
+    ctx: &Context,
+    extra: &BTreeMap<String, String>,
+    settings: &Settings,
+    renderer: &Renderer,
+) -> Result<Value, UsageError> {
+    let template_error = |e: crate::render::TemplateError| UsageError::new(e.message);
+    let mut ctx = ctx.clone();
+    ctx.vars
+        .extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let data = serde_json::to_value(&ctx).expect("the context serialises");
+    if let Some(title) = &settings.title {
+        ctx.title = renderer
+            .text("title", title, &data)
+            .map_err(template_error)?;
+    }
+    if let Some(message) = &settings.message {
+        ctx.message = renderer
+            .text("message", message, &data)
+            .map_err(template_error)?;
+    }
+    Ok(serde_json::to_value(&ctx).expect("the context serialises"))
+}
+
+/// The settings' headers with a route's over them (a route's replaces one of the same name).
+fn merge_headers(base: &[(String, String)], route: &[(String, String)]) -> Vec<(String, String)> {
+    base.iter()
+        .filter(|(name, _)| !route.iter().any(|(r, _)| r.eq_ignore_ascii_case(name)))
+        .chain(route)
+        .cloned()
+        .collect()
+}
+
 /// Every secret the settings and environment hold: destination URLs, credential headers, the
 /// SMTP URL's password, AWS's secret key.
 fn register_secrets(settings: &Settings, env: &Env, redactor: &Redactor) {
-    for raw in &settings.to {
+    let routes = settings.routes.iter();
+    for raw in settings
+        .to
+        .iter()
+        .chain(routes.clone().flat_map(|r| r.to.iter()))
+    {
         url_secrets(raw).iter().for_each(|s| redactor.add(s));
     }
-    for (name, value) in &settings.headers {
+    for (name, value) in settings
+        .headers
+        .iter()
+        .chain(routes.flat_map(|r| r.headers.iter()))
+    {
         if is_sensitive_header(name) {
             redactor.add(value);
         }

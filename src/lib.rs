@@ -21,6 +21,7 @@ pub mod pushover;
 pub mod redact;
 pub mod render;
 pub mod report;
+pub mod routes;
 pub mod settings;
 pub mod status;
 pub mod tls;

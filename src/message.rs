@@ -8,7 +8,7 @@ use crate::destination::{Destination, Kind};
 use crate::email::{self, Letter, Outbox};
 use crate::error::UsageError;
 use crate::render::{Renderer, TemplateError};
-use crate::settings::Settings;
+use crate::settings::{Settings, TemplateSource};
 
 pub enum Message {
     /// The exact body to POST.
@@ -51,12 +51,13 @@ pub fn render(
     renderer: &Renderer,
     data: &Value,
     settings: &Settings,
+    template: Option<&TemplateSource>,
     outbox: Option<&Outbox>,
 ) -> Result<(Message, Notes), UsageError> {
     let mut notes = Notes::default();
     match &destination.kind {
         Kind::Http { format, .. } => {
-            let (name, source) = match &settings.template {
+            let (name, source) = match template {
                 Some(t) => (t.name.clone(), t.text.as_str()),
                 None => (
                     format!("built-in {} template", format.name()),

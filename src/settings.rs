@@ -19,7 +19,7 @@ use crate::status::{OnFilter, Status};
 /// Every setting, as typed by a user. Values are kept as text here; [`Settings::from_layer`]
 /// parses and checks them, so the message for a bad value is the same on every surface.
 #[derive(Parser, Deserialize, Serialize, Default, Debug, Clone)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 #[command(
     name = "crier",
     version,
@@ -185,7 +185,7 @@ pub struct Layer {
 /// Settings that are declared (so `--help` and action.yml list them) but belong to
 /// capabilities this build does not have yet. Setting one is a usage error rather than
 /// being silently ignored.
-const NOT_YET_AVAILABLE: &[&str] = &["config", "slack-token", "update", "thread", "state-file"];
+const NOT_YET_AVAILABLE: &[&str] = &["slack-token", "update", "thread", "state-file"];
 
 /// The environment prefixes, highest precedence first.
 const PREFIXES: &[&str] = &["INPUT_", "PLUGIN_", "CRIER_"];
@@ -210,6 +210,36 @@ fn lines<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
         Some(Lines::Text(text)) => split_lines(&text),
         Some(Lines::List(items)) => items.iter().flat_map(|i| split_lines(i)).collect(),
     })
+}
+
+/// `url1,url2` as two URLs: a comma starts a new item only where a URL scheme follows, so
+/// `mailto:a@x,b@x` stays one.
+fn split_url_list(value: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    for (i, piece) in value.split(',').enumerate() {
+        let starts_url = piece
+            .trim_start()
+            .split_once(':')
+            .is_some_and(|(scheme, _)| {
+                scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            });
+        if i > 0 && !starts_url {
+            current.push(',');
+        } else if i > 0 {
+            items.push(std::mem::take(&mut current));
+        }
+        current.push_str(piece);
+    }
+    items.push(current);
+    items
+        .into_iter()
+        .map(|i| i.trim().to_owned())
+        .filter(|i| !i.is_empty())
+        .collect()
 }
 
 fn split_lines(value: &str) -> Vec<String> {
@@ -327,6 +357,8 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub ses_region: Option<String>,
     pub ses_endpoint: Option<String>,
+    /// The routes of the `config` file, if one is given.
+    pub routes: Vec<crate::routes::Route>,
     pub print_context: bool,
 }
 
@@ -342,7 +374,11 @@ impl Settings {
         let mut warnings = Vec::new();
         let mut layer = cli.normalise();
         for prefix in PREFIXES {
-            let (lower, unknown) = Layer::from_env(env, prefix)?;
+            let (mut lower, unknown) = Layer::from_env(env, prefix)?;
+            if *prefix == "PLUGIN_" {
+                // Drone and Woodpecker hand a YAML list over as `a,b,c`.
+                lower.to = lower.to.iter().flat_map(|t| split_url_list(t)).collect();
+            }
             layer = layer.or(lower);
             // An action's `status` input defaults to `${{ job.status }}`; should a runner
             // ever pass the expression through unevaluated, it means "not given".
@@ -369,7 +405,18 @@ impl Settings {
                 }
             }
         }
-        Ok((Settings::from_layer(layer)?, warnings))
+        // The routes file's defaults come under every other layer.
+        let routes = match layer.config.as_deref() {
+            Some(path) => {
+                let routes = crate::routes::load(std::path::Path::new(path.trim()), env)?;
+                layer = layer.or(routes.defaults);
+                routes.routes
+            }
+            None => Vec::new(),
+        };
+        let mut settings = Settings::from_layer(layer)?;
+        settings.routes = routes;
+        Ok((settings, warnings))
     }
 
     pub fn from_layer(layer: Layer) -> Result<Settings, UsageError> {
@@ -440,6 +487,7 @@ impl Settings {
             smtp_url: layer.smtp_url.map(|u| u.trim().to_owned()),
             ses_region: layer.ses_region,
             ses_endpoint: layer.ses_endpoint.map(|e| e.trim().to_owned()),
+            routes: Vec::new(),
             print_context: layer.print_context,
         })
     }
@@ -492,7 +540,7 @@ fn parse_seconds(name: &str, value: Option<&str>, default: f64) -> Result<Durati
 }
 
 /// `Name: value`. The name must be an HTTP token, so a header cannot smuggle a line break.
-fn parse_header(line: &str) -> Result<(String, String), UsageError> {
+pub(crate) fn parse_header(line: &str) -> Result<(String, String), UsageError> {
     let shown = crate::redact::header_for_display(line);
     let Some((name, value)) = line.split_once(':') else {
         return Err(UsageError::setting_value(
@@ -524,7 +572,7 @@ fn parse_header(line: &str) -> Result<(String, String), UsageError> {
     Ok((name.to_owned(), value.to_owned()))
 }
 
-fn parse_vars(lines: &[String]) -> Result<BTreeMap<String, String>, UsageError> {
+pub(crate) fn parse_vars(lines: &[String]) -> Result<BTreeMap<String, String>, UsageError> {
     let mut vars = BTreeMap::new();
     for line in lines {
         let Some((key, value)) = line.split_once('=') else {
@@ -548,7 +596,7 @@ fn parse_vars(lines: &[String]) -> Result<BTreeMap<String, String>, UsageError> 
 }
 
 /// `template` is inline JSON when it starts with `{` (or `[`), otherwise a file path.
-fn read_template(value: &str) -> Result<TemplateSource, UsageError> {
+pub(crate) fn read_template(value: &str) -> Result<TemplateSource, UsageError> {
     let trimmed = value.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return Ok(TemplateSource {
@@ -695,6 +743,20 @@ mod tests {
     }
 
     #[test]
+    fn plugin_lists_are_split_before_each_url() {
+        let list = "https://a.example/x?q=1,2,mailto:a@example.com,b@example.com,slack+https://c/d";
+        let s = load(&[], &[("PLUGIN_TO", list)]).unwrap();
+        assert_eq!(
+            s.to,
+            [
+                "https://a.example/x?q=1,2",
+                "mailto:a@example.com,b@example.com",
+                "slack+https://c/d"
+            ]
+        );
+    }
+
+    #[test]
     fn booleans_accept_the_documented_spellings() {
         for (text, expected) in [
             ("true", true),
@@ -719,10 +781,10 @@ mod tests {
 
     #[test]
     fn settings_of_later_capabilities_are_refused_not_ignored() {
-        let err = load(&[], &[("INPUT_CONFIG", "routes.yml")])
+        let err = load(&[], &[("INPUT_SLACK-TOKEN", "xoxb-1")])
             .unwrap_err()
             .to_string();
-        assert!(err.contains("config"), "{err}");
+        assert!(err.contains("slack-token"), "{err}");
     }
 
     #[test]

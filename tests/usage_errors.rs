@@ -72,7 +72,14 @@ fn bad_settings_send_nothing() {
             &["unknown format `carrier-pigeon`"],
         ),
         (&["--to", "not a url"], &["destination 2", "not a URL"]),
-        (&["--config", "routes.yml"], &["config", "not available"]),
+        (
+            &["--slack-token", "xoxb-1"],
+            &["slack-token", "not available"],
+        ),
+        (
+            &["--config", "/no/such/routes.yml"],
+            &["config", "/no/such/routes.yml"],
+        ),
         (&["--no-such-flag"], &["--no-such-flag"]),
     ];
     for (args, expected) in cases {

@@ -2,8 +2,15 @@
 //! that fills one [`Context`]; [`detect`] picks the system and finishes the context with the
 //! settings (status, event, environment, image, vars) and the defaults derived from the rest.
 
+mod azure;
+mod bitbucket;
+mod buildkite;
+mod circleci;
+mod drone;
 mod github;
 mod gitlab;
+mod jenkins;
+mod woodpecker;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -207,23 +214,68 @@ pub fn detect(
 ) -> Result<Context, UsageError> {
     let payload = read_event_file(env, settings, warnings)?;
     let mut ctx = Context::default();
-    let detected = if env.is_true("GITHUB_ACTIONS") {
-        ctx.ci.provider = github::provider(env).into();
-        github::read(env, payload.as_ref(), &mut ctx)
-    } else if env.is_true("GITLAB_CI") {
-        ctx.ci.provider = "gitlab".into();
-        gitlab::read(env, &mut ctx)
-    } else {
-        ctx.ci.provider = "local".into();
+    let provider = provider(env);
+    ctx.ci.provider = provider.into();
+    let detected = match provider {
+        "github" | "gitea" | "forgejo" => github::read(env, payload.as_ref(), &mut ctx),
+        "gitlab" => gitlab::read(env, &mut ctx),
+        "woodpecker" => woodpecker::read(env, &mut ctx),
+        "drone" => drone::read(env, &mut ctx),
+        "bitbucket" => bitbucket::read(env, &mut ctx),
+        "circleci" => circleci::read(env, &mut ctx),
+        "buildkite" => buildkite::read(env, &mut ctx),
+        "azure" => azure::read(env, &mut ctx),
+        "jenkins" => jenkins::read(env, &mut ctx),
         // A local dry run with an event file reads it as GitHub would.
-        match &payload {
+        _ => match &payload {
             Some(payload) => github::read(env, Some(payload), &mut ctx),
             None => Detected::default(),
-        }
+        },
     };
     ctx.event_payload = payload;
     finish(&mut ctx, detected, settings);
     Ok(ctx)
+}
+
+/// The CI system running us, most specific first: Gitea and Forgejo also set
+/// `GITHUB_ACTIONS`, Woodpecker sets `CI=woodpecker` besides `CI_*` names GitLab uses too, and
+/// Harness sets Drone's `DRONE_*`.
+pub fn provider(env: &Env) -> &'static str {
+    if env.is_true("GITHUB_ACTIONS") {
+        github::provider(env)
+    } else if env.is_true("GITLAB_CI") {
+        "gitlab"
+    } else if env.get("CI") == Some("woodpecker") {
+        "woodpecker"
+    } else if env.is_true("DRONE") || env.get("HARNESS_BUILD_ID").is_some() {
+        "drone"
+    } else if env.get("BITBUCKET_BUILD_NUMBER").is_some() {
+        "bitbucket"
+    } else if env.is_true("CIRCLECI") {
+        "circleci"
+    } else if env.is_true("BUILDKITE") {
+        "buildkite"
+    } else if env.is_true("TF_BUILD") {
+        "azure"
+    } else if env.get("JENKINS_URL").is_some() {
+        "jenkins"
+    } else {
+        "local"
+    }
+}
+
+/// A ref from a tag or a branch name, with a link under `repo_url` when it is known.
+pub(crate) fn ref_of(tag: Option<&str>, branch: Option<&str>, repo_url: Option<&str>) -> GitRef {
+    let (kind, name) = match (tag, branch) {
+        (Some(tag), _) => (RefType::Tag, tag),
+        (None, Some(branch)) => (RefType::Branch, branch),
+        (None, None) => return GitRef::default(),
+    };
+    GitRef {
+        url: repo_url.map(|u| format!("{u}/tree/{name}")),
+        name: Some(name.to_owned()),
+        kind: Some(kind),
+    }
 }
 
 /// The event file named by `event-file`, else `GITHUB_EVENT_PATH`. A file the user named
