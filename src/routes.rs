@@ -102,7 +102,8 @@ pub fn load(path: &Path, env: &Env) -> Result<Routes, UsageError> {
             &format!("cannot read the file: {}", crate::error::io_reason(&e)),
         )
     })?;
-    let file: File = serde_norway::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let file: File =
+        serde_norway::from_str(&text).map_err(|e| bad(locate(&e.to_string(), &text)))?;
     let expand = |value: String| expand(&value, env).map_err(&bad);
     let expand_all = |values: Vec<String>| {
         values
@@ -170,6 +171,29 @@ pub fn load(path: &Path, env: &Env) -> Result<Routes, UsageError> {
         });
     }
     Ok(Routes { defaults, routes })
+}
+
+/// The parser's message, with the line of an unknown key added where it gave none (it does
+/// not for keys at the top of the file).
+fn locate(message: &str, text: &str) -> String {
+    if message.contains(" line ") {
+        return message.to_owned();
+    }
+    let key = message
+        .split_once("unknown field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(key, _)| key);
+    let line = key.and_then(|key| {
+        text.lines().position(|l| {
+            l.trim_start()
+                .trim_start_matches("- ")
+                .starts_with(&format!("{key}:"))
+        })
+    });
+    match line {
+        Some(n) => format!("{message} at line {}", n + 1),
+        None => message.to_owned(),
+    }
 }
 
 impl Route {
