@@ -45,9 +45,15 @@ impl fmt::Display for TemplateError {
 
 pub struct Renderer {
     payload: Handlebars<'static>,
+    /// The payload registry with the Adaptive Card partial, compiled only for a template that
+    /// uses it: compiling it would otherwise be most of a run's work.
+    payload_with_card: std::cell::OnceCell<Handlebars<'static>>,
     text: Handlebars<'static>,
     html: Handlebars<'static>,
 }
+
+/// The partial shared by the Teams and RingCentral templates, and usable in users' own.
+const CARD_PARTIAL: &str = "adaptive_card_body";
 
 impl Default for Renderer {
     fn default() -> Self {
@@ -60,13 +66,6 @@ impl Renderer {
         let mut payload = Handlebars::new();
         payload.register_escape_fn(escape_json_string);
         register_helpers(&mut payload);
-        // Shared by the Teams and RingCentral templates, and usable in users' own.
-        payload
-            .register_partial(
-                "adaptive_card_body",
-                include_str!("../templates/adaptive-card-body.hbs"),
-            )
-            .expect("the built-in partial compiles");
         let mut text = Handlebars::new();
         text.register_escape_fn(handlebars::no_escape);
         register_helpers(&mut text);
@@ -75,6 +74,7 @@ impl Renderer {
         register_helpers(&mut html);
         Renderer {
             payload,
+            payload_with_card: std::cell::OnceCell::new(),
             text,
             html,
         }
@@ -99,7 +99,20 @@ impl Renderer {
         data: &Value,
     ) -> Result<Payload, TemplateError> {
         CUTS.with(|cuts| cuts.borrow_mut().clear());
-        let rendered = render(&self.payload, name, source, data)?;
+        let registry = match source.contains(CARD_PARTIAL) {
+            true => self.payload_with_card.get_or_init(|| {
+                let mut registry = self.payload.clone();
+                registry
+                    .register_partial(
+                        CARD_PARTIAL,
+                        include_str!("../templates/adaptive-card-body.hbs"),
+                    )
+                    .expect("the built-in partial compiles");
+                registry
+            }),
+            false => &self.payload,
+        };
+        let rendered = render(registry, name, source, data)?;
         let cuts = CUTS.with(|cuts| std::mem::take(&mut *cuts.borrow_mut()));
         let value = jsonc::parse(&rendered).map_err(|e| {
             let line = rendered.lines().nth(e.line.saturating_sub(1)).unwrap_or("");

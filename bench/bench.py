@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""What crier costs, side by side with what users would use instead.
+
+Runs every command in interleaved rounds (one of each per round, so drift in the machine hits
+all alike) against a webhook server on 127.0.0.1 started here, and reports medians and
+ratios: the time to deliver one notification (crier, a bare curl POST, Apprise), the peak
+resident memory of one delivery, a fan-out to 10 destinations that each answer after 0.5 s,
+the cost of rendering a large event, the binary's and the image's size, and the time of a
+clean release build.
+
+Usage: bench/bench.py [--quick] [--crier PATH] [--apprise PATH] [--image-bytes N]
+Needs Python's standard library and GNU time (Debian's `time`, for peak memory); curl and
+Apprise are measured when found.
+"""
+
+import argparse
+import http.server
+import json
+import os
+import platform
+import shutil
+import socketserver
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class Hook(http.server.BaseHTTPRequestHandler):
+    """Answers every POST with 200 `ok`; /slow/ answers after half a second."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        if self.path.startswith("/slow/"):
+            time.sleep(0.5)
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+TIME = "/usr/bin/time"
+
+
+def measure(argv, env=None):
+    """Wall time (s) and peak resident memory (KiB) of one run; fails loudly on a non-zero exit.
+
+    The memory comes from GNU time, which starts the command from its own small process: a
+    child forked from Python would count Python's memory, held until its exec."""
+    fd, rss_file = tempfile.mkstemp(prefix="crier-bench-rss-")
+    os.close(fd)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [TIME, "-o", rss_file, "-f", "%M", *argv],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+    )
+    elapsed = time.perf_counter() - started
+    with open(rss_file) as f:
+        kib = int(f.read().strip().splitlines()[-1])
+    os.unlink(rss_file)
+    if done.returncode != 0:
+        raise SystemExit(f"{argv[0]} failed: {done.stderr.decode(errors='replace').strip()[:500]}")
+    return elapsed, kib
+
+
+def rounds(commands, n):
+    """Runs each command once per round, n rounds; returns {name: ([seconds], [KiB])}."""
+    results = {name: ([], []) for name in commands}
+    for _ in range(n):
+        for name, (argv, env) in commands.items():
+            seconds, kib = measure(argv, env)
+            results[name][0].append(seconds)
+            results[name][1].append(kib)
+    return results
+
+
+def clean_env(extra=None):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp")}
+    env.update(extra or {})
+    return env
+
+
+def push_event(commits, message_bytes):
+    """A push event with `commits` commits and a head commit message of `message_bytes`."""
+    message = ("A long commit message line, with \"quotes\" & <tags>. " * (message_bytes // 52 + 1))[:message_bytes]
+    commit = lambda i: {
+        "id": f"{i:040x}",
+        "message": f"Commit {i}\n\nBody of commit {i}.",
+        "author": {"name": "Ada", "email": "ada@example.com", "username": "ada"},
+        "url": f"https://github.com/acme/widgets/commit/{i:040x}",
+    }
+    return {
+        "ref": "refs/heads/main",
+        "before": "0" * 39 + "1",
+        "after": f"{commits:040x}",
+        "commits": [commit(i) for i in range(commits)],
+        "head_commit": {**commit(commits), "message": message},
+        "repository": {"name": "widgets", "full_name": "acme/widgets", "html_url": "https://github.com/acme/widgets"},
+    }
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="a few rounds, no clean build: proves the script works")
+    p.add_argument("--crier", default=os.path.join(ROOT, "target/x86_64-unknown-linux-musl/release/crier"))
+    p.add_argument("--apprise", default=shutil.which("apprise"))
+    p.add_argument("--image-bytes", type=int, help="the image's size, as .ci/image-check reports it")
+    args = p.parse_args()
+    n = 3 if args.quick else 30
+
+    server = Server(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    body = '{"text": "Build 42 of acme/widgets failed"}'
+
+    commands = {
+        "crier": ([args.crier, "--to", f"{url}/hook", "--status", "failure"], clean_env()),
+    }
+    if shutil.which("curl"):
+        commands["curl"] = (
+            ["curl", "-sS", "-o", "/dev/null", "-H", "Content-Type: application/json", "-d", body, f"{url}/hook"],
+            clean_env(),
+        )
+    if args.apprise:
+        commands["apprise"] = (
+            [args.apprise, "-b", "Build 42 of acme/widgets failed", f"json://127.0.0.1:{server.server_address[1]}/hook"],
+            clean_env(),
+        )
+    delivery = rounds(commands, n)
+
+    fan_out_argv = [args.crier, "--status", "failure", "--retries", "0"]
+    for i in range(10):
+        fan_out_argv += ["--to", f"{url}/slow/{i}"]
+    fan_out = rounds({"crier, 10 slow destinations": (fan_out_argv, clean_env())}, max(3, n // 3))
+
+    tmp = tempfile.mkdtemp(prefix="crier-bench-")
+    event = os.path.join(tmp, "push-1000.json")
+    with open(event, "w") as f:
+        json.dump(push_event(1000, 100 * 1024), f)
+    render_argv = [args.crier, "--print-payload", "--event-file", event, "--status", "failure"]
+    for fmt in ("slack", "teams", "discord", "webhook"):
+        render_argv += ["--to", f"{fmt}+https://hooks.example.invalid/{fmt}"]
+    render = rounds({"render 4 payloads, 1,000-commit event": (render_argv, clean_env())}, n)
+
+    build_seconds = None
+    if not args.quick:
+        target = os.path.join(tmp, "target")
+        started = time.perf_counter()
+        subprocess.run(
+            ["cargo", "build", "--release", "--locked", "--target", "x86_64-unknown-linux-musl", "--target-dir", target],
+            cwd=ROOT, check=True, capture_output=True,
+            env={**os.environ, "CC_x86_64_unknown_linux_musl": "musl-gcc"},
+        )
+        build_seconds = time.perf_counter() - started
+    shutil.rmtree(tmp, ignore_errors=True)
+    server.shutdown()
+
+    report(args, n, delivery, fan_out, render, build_seconds, event_bytes=None)
+
+
+def report(args, n, delivery, fan_out, render, build_seconds, event_bytes):
+    med = lambda xs: statistics.median(xs)
+    ms = lambda s: f"{s * 1000:.1f} ms"
+    mib = lambda kib: f"{kib / 1024:.1f} MiB"
+    crier_s = med(delivery["crier"][0])
+    crier_kib = med(delivery["crier"][1])
+    version = subprocess.run([args.crier, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"## Benchmarks ({'quick, ' if args.quick else ''}{n} interleaved rounds)\n")
+    print(f"{version}; {platform.machine()}, {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}\n")
+    print("| delivery of one notification to 127.0.0.1 | median time | vs crier | peak RSS |")
+    print("|---|---|---|---|")
+    for name, (seconds, kib) in delivery.items():
+        print(f"| {name} | {ms(med(seconds))} | {med(seconds) / crier_s:.2f}× | {mib(med(kib))} |")
+    print()
+    fan = next(iter(fan_out.values()))
+    rend = next(iter(render.values()))
+    binary = os.path.getsize(args.crier)
+    print("| measure | result | target |")
+    print("|---|---|---|")
+    if "curl" in delivery:
+        ratio = crier_s / med(delivery["curl"][0])
+        print(f"| crier's delivery vs curl | {ratio:.2f}× curl's time | ≤ 1.2× |")
+    if "apprise" in delivery:
+        ratio = med(delivery["apprise"][0]) / crier_s
+        print(f"| Apprise's delivery vs crier | crier {ratio:.0f}× faster | ≥ 30× |")
+    print(f"| peak RSS of one delivery | {mib(crier_kib)} | ≤ 8 MiB |")
+    print(f"| 10 destinations answering after 0.5 s | {ms(med(fan[0]))} | ≤ 1.2 s |")
+    print(f"| `--print-payload`, 4 formats, 1,000 commits, 100 KB message | {ms(med(rend[0]))}, {mib(med(rend[1]))} | |")
+    print(f"| static binary (stripped) | {binary / 1e6:.2f} MB | ≤ 6 MB |")
+    if args.image_bytes:
+        print(f"| image | {args.image_bytes / 1e6:.2f} MB | ≤ 15 MB |")
+    if build_seconds is not None:
+        print(f"| clean release build (static, LTO) | {build_seconds:.0f} s | |")
+    else:
+        print("| clean release build | not measured in quick mode | |")
+    print(f"\nbench: {len(delivery) + 2} passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()
