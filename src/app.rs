@@ -12,6 +12,8 @@ use crate::destination::{Destination, Kind};
 use crate::email::{self, Mail, MailServer, Outbox, TlsMode};
 use crate::env::Env;
 use crate::error::UsageError;
+use crate::formats::Options;
+use crate::handles::{self, StateFile, Updates};
 use crate::http::{Http, Post};
 use crate::message::{self, Message};
 use crate::redact::{is_sensitive_header, url_secrets, Redactor};
@@ -63,7 +65,7 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     let candidates = candidates(&settings)?;
     let wants_mail = candidates
         .iter()
-        .any(|(d, _)| matches!(d.kind, Kind::Email { .. }));
+        .any(|(d, _, _)| matches!(d.kind, Kind::Email { .. }));
     let outbox = match wants_mail {
         true => Some(Outbox::from_settings(&settings, env)?),
         false => None,
@@ -77,7 +79,7 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     for warning in warnings {
         report.line(&format!("note: {warning}"));
     }
-    for (destination, _) in &candidates {
+    for (destination, _, _) in &candidates {
         if let Kind::Http { format, url } = &destination.kind {
             if let Some(notice) = format.notice(url) {
                 report.warning(&format!("{}: {notice}", destination.label()));
@@ -111,8 +113,37 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
 
     // Every message is rendered before anything is sent, for every route, matching or not:
     // a template error sends nothing, on any run.
+    let mut updates = Updates::new(&settings.update);
+    let mut state = settings
+        .state_file
+        .as_deref()
+        .map(StateFile::load)
+        .transpose()?;
     let mut messages = Vec::with_capacity(candidates.len());
-    for (destination, route) in &candidates {
+    for (destination, route, key) in &candidates {
+        // The message to edit, if a handle names one: from `update`, else the state file.
+        let name = destination.format_name();
+        let wanted = updates.take(name).or_else(|| {
+            let handle = state.as_ref().and_then(|s| s.get(key))?;
+            handles::id_for(handle, name).map(str::to_owned)
+        });
+        let can_edit = matches!(&destination.kind, Kind::Http { format, .. } if format.can_edit());
+        let (edit, remark) = match (wanted, can_edit) {
+            (Some(id), true) => (Some(id), None),
+            (Some(_), false) => (
+                None,
+                Some("this destination cannot edit a message (it returns no id to edit by); posting a new one".to_owned()),
+            ),
+            (None, _) => (None, None),
+        };
+        let options = Options {
+            edit: edit.as_deref(),
+            thread: settings
+                .thread
+                .as_deref()
+                .map(|t| handles::id_for(t, name).unwrap_or(t)),
+            slack_token: settings.slack_token.as_deref(),
+        };
         let data = match route {
             Some(route) if !route.vars.is_empty() => {
                 template_data(&ctx, &route.vars, &settings, &renderer)?
@@ -122,21 +153,24 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         let template = route
             .and_then(|r| r.template.as_ref())
             .or(settings.template.as_ref());
-        messages.push(message::render(
+        let (message, mut notes) = message::render(
             destination,
             &renderer,
             &data,
             &settings,
             template,
+            &options,
             outbox.as_ref(),
-        )?);
+        )?;
+        notes.remarks.extend(remark);
+        messages.push((message, notes));
     }
 
     // The destinations this run tells: their route matches the run, and its `on` the status.
     let status = ctx.status.unwrap_or(crate::status::Status::Unknown);
     let mut chosen = Vec::new();
     let mut told = Vec::new();
-    for ((destination, route), (message, notes)) in candidates.iter().zip(messages) {
+    for ((destination, route, key), (message, notes)) in candidates.iter().zip(messages) {
         let on = route.and_then(|r| r.on.as_ref()).unwrap_or(&settings.on);
         let verdict = match route.map(|r| r.matches(&ctx)) {
             Some(Err(why)) => Err(why),
@@ -160,6 +194,9 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         if verdict.is_err() {
             continue;
         }
+        for remark in &notes.remarks {
+            report.line(&format!("{}: {remark}", destination.label()));
+        }
         for cut in &notes.cuts {
             report.line(&format!(
                 "{}: {cut} to fit the service's limits",
@@ -173,7 +210,7 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
             ));
         }
         let headers = merge_headers(&settings.headers, route.map_or(&[][..], |r| &r.headers));
-        chosen.push((destination, headers, message));
+        chosen.push((destination, headers, message, key));
     }
     if chosen.is_empty() {
         let note = "nothing to send: no destination is for this run";
@@ -185,7 +222,7 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     }
 
     if settings.dry_run {
-        for (destination, _, message) in &chosen {
+        for (destination, _, message, _) in &chosen {
             let via = match (&destination.kind, &outbox) {
                 (Kind::Email { .. }, Some(outbox)) => format!(" via {}", outbox.server.shown),
                 _ => String::new(),
@@ -198,10 +235,10 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
 
     let wants_http = chosen
         .iter()
-        .any(|(d, _, _)| matches!(d.kind, Kind::Http { .. } | Kind::Pushover(_)));
+        .any(|(d, _, _, _)| matches!(d.kind, Kind::Http { .. } | Kind::Pushover(_)));
     let wants_irc_tls = chosen
         .iter()
-        .any(|(d, _, _)| matches!(&d.kind, Kind::Irc(target) if target.tls));
+        .any(|(d, _, _, _)| matches!(&d.kind, Kind::Irc(target) if target.tls));
     let irc_tls = wants_irc_tls
         .then(|| crate::tls::client_config(&crate::tls::private_ca(env)?))
         .transpose()?;
@@ -212,19 +249,25 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         }
         _ => None,
     };
+    // For each job, the format and key under which its message's handle is kept.
+    let kept: Vec<(&'static str, String)> = chosen
+        .iter()
+        .map(|(d, _, _, key)| (d.format_name(), (*key).clone()))
+        .collect();
     let jobs = chosen
         .into_iter()
-        .map(|(destination, headers, message)| {
+        .map(|(destination, headers, message, _)| {
             let sender: Box<dyn deliver::Attempt> = match (&destination.kind, message) {
-                (Kind::Http { format, url }, Message::Json(body)) => Box::new(Post {
-                    http: http
-                        .as_ref()
-                        .expect("an HTTP client exists for HTTP destinations"),
-                    format: *format,
-                    url: format.request_url(url),
-                    headers: request_headers(format.headers(), &headers),
-                    body,
-                }),
+                (Kind::Http { format, .. }, Message::Json(mut request)) => {
+                    request.headers = merge_headers(&request.headers, &headers);
+                    Box::new(Post {
+                        http: http
+                            .as_ref()
+                            .expect("an HTTP client exists for HTTP destinations"),
+                        format: *format,
+                        request,
+                    })
+                }
                 (Kind::Email { .. }, Message::Email(message)) => Box::new(Mail {
                     server: outbox
                         .as_ref()
@@ -261,7 +304,25 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         timeout: settings.timeout,
         deadline: settings.deadline,
     };
-    let outcomes = deliver::deliver_all(jobs, policy, &|line| report.line(line));
+    let mut outcomes = deliver::deliver_all(jobs, policy, &|line| report.line(line));
+    // Message ids become handles (`FORMAT:ID`), for the outputs and the state file.
+    for (outcome, (format, key)) in outcomes.iter_mut().zip(&kept) {
+        if let Some(id) = outcome.message_id.take() {
+            let handle = handles::handle(format, &id);
+            if let Some(state) = state.as_mut() {
+                state.set(key.clone(), handle.clone());
+            }
+            outcome.message_id = Some(handle);
+        }
+    }
+    if let (Some(state), Some(path)) = (&state, &settings.state_file) {
+        if let Err(why) = state.save() {
+            report.warning(&format!(
+                "cannot write the state file {}: {why}",
+                path.display()
+            ));
+        }
+    }
     let result = RunResult::of(&outcomes);
     report.finish(result, &outcomes, "");
 
@@ -287,17 +348,25 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
 
 /// Each destination with the route it comes from: first the `to` setting's (no route), then
 /// every route's of the `config` file, numbered on from there.
-fn candidates(settings: &Settings) -> Result<Vec<(Destination, Option<&Route>)>, UsageError> {
-    let mut candidates = Vec::new();
-    for raw in &settings.to {
-        candidates.push((Destination::parse(candidates.len() + 1, raw)?, None));
-    }
-    for route in &settings.routes {
-        for raw in &route.to {
-            let destination = Destination::parse(candidates.len() + 1, raw)
-                .map_err(|e| UsageError::new(format!("route {}: {e}", route.number)))?;
-            candidates.push((destination, Some(route)));
-        }
+/// A destination, the route it comes from (none for the `to` setting), and its key in the
+/// state file.
+type Candidate<'a> = (Destination, Option<&'a Route>, String);
+
+fn candidates(settings: &Settings) -> Result<Vec<Candidate<'_>>, UsageError> {
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let to = settings.to.iter().map(|raw| (raw, None));
+    let routed = settings
+        .routes
+        .iter()
+        .flat_map(|r| r.to.iter().map(move |raw| (raw, Some(r))));
+    for (raw, route) in to.chain(routed) {
+        let destination =
+            Destination::parse(candidates.len() + 1, raw).map_err(|e| match route {
+                Some(r) => UsageError::new(format!("route {}: {e}", r.number)),
+                None => e,
+            })?;
+        let key = handles::key(destination.format_name(), raw);
+        candidates.push((destination, route, key));
     }
     Ok(candidates)
 }
@@ -366,19 +435,9 @@ fn register_secrets(settings: &Settings, env: &Env, redactor: &Redactor) {
     if let Some(secret) = env.get("AWS_SECRET_ACCESS_KEY") {
         redactor.add(secret);
     }
-}
-
-/// The format's own headers, then the user's; a user's header replaces a format's of the
-/// same name.
-fn request_headers(
-    format: Vec<(String, String)>,
-    user: &[(String, String)],
-) -> Vec<(String, String)> {
-    format
-        .into_iter()
-        .filter(|(name, _)| !user.iter().any(|(u, _)| u.eq_ignore_ascii_case(name)))
-        .chain(user.iter().cloned())
-        .collect()
+    if let Some(token) = &settings.slack_token {
+        redactor.add(token);
+    }
 }
 
 /// The raw values of a list setting in every environment layer, for registering secrets

@@ -56,6 +56,16 @@ impl Destination {
                 crate::pushover::Target::parse(raw).map_err(|e| refuse(e.to_owned()))?,
             ),
             "irc" | "ircs" => Kind::Irc(crate::irc::Target::parse(raw).map_err(refuse)?),
+            "slack" => {
+                let channel = rest.trim_matches('/').replace('#', "%23");
+                if channel.is_empty() {
+                    return Err(refuse("expected slack://CHANNEL".into()));
+                }
+                Kind::Http {
+                    format: &formats::SlackApi,
+                    url: format!("{}?channel={channel}", formats::slack_api::API),
+                }
+            }
             _ => {
                 let (forced, scheme) = match scheme.split_once('+') {
                     Some((format, inner)) => (Some(format), inner),
@@ -76,7 +86,12 @@ impl Destination {
                     .filter(|h| !h.is_empty())
                     .ok_or_else(|| refuse("the URL has no host".into()))?
                     .to_ascii_lowercase();
+                let names_channel = uri
+                    .query()
+                    .is_some_and(|q| q.split('&').any(|p| p.starts_with("channel=")));
                 let format = match forced {
+                    // slack+https://HOST/api?channel=C… is Slack's Web API somewhere else.
+                    Some("slack") if names_channel => &formats::SlackApi,
                     Some(name) => formats::by_name(name).ok_or_else(|| {
                         refuse(format!(
                             "unknown format `{name}`; formats: {}",

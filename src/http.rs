@@ -11,7 +11,7 @@ use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use crate::deliver::Attempt;
 use crate::env::Env;
 use crate::error::UsageError;
-use crate::formats::{Format, Reply, Verdict};
+use crate::formats::{Format, Reply, Request, Verdict};
 
 /// The most of an answer's body we read: enough for any error message or message id.
 const BODY_LIMIT: u64 = 64 * 1024;
@@ -51,25 +51,21 @@ impl Http {
         })
     }
 
-    /// One POST of a JSON body.
-    pub fn post_json(
-        &self,
-        url: &str,
-        headers: &[(String, String)],
-        body: &str,
-        timeout: Duration,
-    ) -> Result<Reply, NoAnswer> {
-        let mut request = self
-            .agent
-            .post(url)
+    /// One request with a JSON body (POST, or PATCH for an edit).
+    pub fn send_json(&self, request: &Request, timeout: Duration) -> Result<Reply, NoAnswer> {
+        let builder = match request.method {
+            "PATCH" => self.agent.patch(&request.url),
+            _ => self.agent.post(&request.url),
+        };
+        let mut builder = builder
             .config()
             .timeout_global(Some(timeout))
             .build()
             .header("Content-Type", "application/json; charset=utf-8");
-        for (name, value) in headers {
-            request = request.header(name.as_str(), value.as_str());
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
         }
-        read_reply(request.send(body.as_bytes()))
+        read_reply(builder.send(request.body.as_bytes()))
     }
 
     /// One POST of a form (`application/x-www-form-urlencoded`).
@@ -114,22 +110,17 @@ fn read_reply(
     })
 }
 
-/// One destination's POST, judged by its format.
+/// One destination's request, judged by its format.
 pub struct Post<'a> {
     pub http: &'a Http,
     pub format: &'static dyn Format,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
+    pub request: Request,
 }
 
 impl Attempt for Post<'_> {
     fn attempt(&self, timeout: Duration) -> Verdict {
-        match self
-            .http
-            .post_json(&self.url, &self.headers, &self.body, timeout)
-        {
-            Ok(reply) => self.format.judge(&self.url, &reply),
+        match self.http.send_json(&self.request, timeout) {
+            Ok(reply) => self.format.judge(&self.request.url, &reply),
             Err(no_answer) => no_answer.into(),
         }
     }

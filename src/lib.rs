@@ -12,6 +12,7 @@ pub mod email;
 pub mod env;
 pub mod error;
 pub mod formats;
+pub mod handles;
 pub mod http;
 pub mod irc;
 pub mod jsonc;

@@ -7,12 +7,13 @@ use serde_json::Value;
 use crate::destination::{Destination, Kind};
 use crate::email::{self, Letter, Outbox};
 use crate::error::UsageError;
+use crate::formats::{Options, Request};
 use crate::render::{Renderer, TemplateError};
 use crate::settings::{Settings, TemplateSource};
 
 pub enum Message {
-    /// The exact body to POST.
-    Json(String),
+    /// The exact request to send.
+    Json(Request),
     Email(lettre::Message),
     /// Form fields to POST (Pushover).
     Form(Vec<(String, String)>),
@@ -24,7 +25,7 @@ impl Message {
     /// The message exactly as it would be sent, for `--print-payload`.
     pub fn printable(&self, destination: &Destination) -> String {
         match (self, &destination.kind) {
-            (Message::Json(body), _) => body.clone(),
+            (Message::Json(request), _) => request.body.clone(),
             (Message::Form(fields), _) => crate::pushover::printable(fields),
             (Message::Lines(lines), Kind::Irc(target)) => crate::irc::printable(target, lines),
             (Message::Lines(lines), _) => lines.join("\n"),
@@ -35,11 +36,13 @@ impl Message {
     }
 }
 
-/// What rendering found worth telling: cuts made to fit limits, limits broken anyway.
+/// What rendering found worth telling: cuts made to fit limits, limits broken anyway, and
+/// other remarks.
 #[derive(Default)]
 pub struct Notes {
     pub cuts: Vec<String>,
     pub problems: Vec<String>,
+    pub remarks: Vec<String>,
 }
 
 fn template_error(e: TemplateError) -> UsageError {
@@ -52,11 +55,12 @@ pub fn render(
     data: &Value,
     settings: &Settings,
     template: Option<&TemplateSource>,
+    options: &Options,
     outbox: Option<&Outbox>,
 ) -> Result<(Message, Notes), UsageError> {
     let mut notes = Notes::default();
     match &destination.kind {
-        Kind::Http { format, .. } => {
+        Kind::Http { format, url } => {
             let (name, source) = match template {
                 Some(t) => (t.name.clone(), t.text.as_str()),
                 None => (
@@ -67,10 +71,14 @@ pub fn render(
             let payload = renderer
                 .payload(&name, source, data)
                 .map_err(template_error)?;
-            let body = payload.value.to_string();
+            notes
+                .problems
+                .extend(format.check(&payload.value, &payload.value.to_string()));
             notes.cuts = payload.cuts;
-            notes.problems.extend(format.check(&payload.value, &body));
-            Ok((Message::Json(body), notes))
+            let request = format
+                .request(url, payload.value, options)
+                .map_err(|why| UsageError::new(format!("{}: {why}", destination.label())))?;
+            Ok((Message::Json(request), notes))
         }
         Kind::Email { to } => {
             let outbox = outbox.expect("an outbox exists when there are mailto: destinations");

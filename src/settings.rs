@@ -182,11 +182,6 @@ pub struct Layer {
     pub print_context: bool,
 }
 
-/// Settings that are declared (so `--help` and action.yml list them) but belong to
-/// capabilities this build does not have yet. Setting one is a usage error rather than
-/// being silently ignored.
-const NOT_YET_AVAILABLE: &[&str] = &["slack-token", "update", "thread", "state-file"];
-
 /// The environment prefixes, highest precedence first.
 const PREFIXES: &[&str] = &["INPUT_", "PLUGIN_", "CRIER_"];
 
@@ -359,6 +354,11 @@ pub struct Settings {
     pub ses_endpoint: Option<String>,
     /// The routes of the `config` file, if one is given.
     pub routes: Vec<crate::routes::Route>,
+    pub slack_token: Option<String>,
+    /// Handles of earlier messages to edit.
+    pub update: Vec<String>,
+    pub thread: Option<String>,
+    pub state_file: Option<PathBuf>,
     pub print_context: bool,
 }
 
@@ -420,20 +420,6 @@ impl Settings {
     }
 
     pub fn from_layer(layer: Layer) -> Result<Settings, UsageError> {
-        let given = serde_json::to_value(&layer).expect("settings serialise");
-        for name in NOT_YET_AVAILABLE {
-            let set = match given.get(*name) {
-                Some(serde_json::Value::String(_)) => true,
-                Some(serde_json::Value::Array(a)) => !a.is_empty(),
-                _ => false,
-            };
-            if set {
-                return Err(UsageError::setting(
-                    name,
-                    "is not available in this version of crier",
-                ));
-            }
-        }
         let status = layer
             .status
             .as_deref()
@@ -488,6 +474,10 @@ impl Settings {
             ses_region: layer.ses_region,
             ses_endpoint: layer.ses_endpoint.map(|e| e.trim().to_owned()),
             routes: Vec::new(),
+            slack_token: layer.slack_token.map(|t| t.trim().to_owned()),
+            update: layer.update,
+            thread: layer.thread.map(|t| t.trim().to_owned()),
+            state_file: layer.state_file.map(|p| PathBuf::from(p.trim())),
             print_context: layer.print_context,
         })
     }
@@ -777,14 +767,6 @@ mod tests {
         let s = load(&["--timeout", "0.5", "--deadline", "2"], &[]).unwrap();
         assert_eq!(s.timeout, Duration::from_millis(500));
         assert_eq!(s.deadline, Duration::from_secs(2));
-    }
-
-    #[test]
-    fn settings_of_later_capabilities_are_refused_not_ignored() {
-        let err = load(&[], &[("INPUT_SLACK-TOKEN", "xoxb-1")])
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("slack-token"), "{err}");
     }
 
     #[test]

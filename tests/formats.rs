@@ -101,8 +101,14 @@ fn every_format_is_delivered_and_judged_as_its_service_answers() {
                     .starts_with("DiscordBot ("));
                 assert_eq!(body["allowed_mentions"], json!({"parse": []}));
                 assert_eq!(body["embeds"][0]["color"], 15158332);
-                assert!(outputs.contains("message-id=1100223344\n"), "{outputs}");
-                assert!(outputs.contains("message-id-1=1100223344\n"), "{outputs}");
+                assert!(
+                    outputs.contains("message-id=discord:1100223344\n"),
+                    "{outputs}"
+                );
+                assert!(
+                    outputs.contains("message-id-1=discord:1100223344\n"),
+                    "{outputs}"
+                );
             }
             "ringcentral" => {
                 assert_eq!(body["activity"], "❌ Build failed: acme/widgets@main");
@@ -116,7 +122,7 @@ fn every_format_is_delivered_and_judged_as_its_service_answers() {
                     "❌ Build failed: acme/widgets@main"
                 );
                 assert!(
-                    outputs.contains("message-id=spaces/AAA/messages/BBB.CCC\n"),
+                    outputs.contains("message-id=googlechat:spaces/AAA/messages/BBB.CCC\n"),
                     "{outputs}"
                 );
             }

@@ -80,7 +80,7 @@ fn the_form_arrives_with_credentials_in_the_body_only() {
     assert_eq!(get("priority"), Some("1"));
     assert!(std::fs::read_to_string(&output)
         .unwrap()
-        .contains("message-id=647d2300-702c-4b38\n"));
+        .contains("message-id=pushover:647d2300-702c-4b38\n"));
     assert!(!run.all_output().contains(USER) && !run.all_output().contains(TOKEN));
 }
 

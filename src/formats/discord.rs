@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{describe, host_is, judge_http, Format, Reply, Verdict};
+use super::{describe, host_is, judge_http, Format, Options, Reply, Request, Verdict};
 
 pub struct Discord;
 
@@ -29,30 +29,54 @@ impl Format for Discord {
         include_str!("../../templates/discord.json")
     }
 
-    fn request_url(&self, url: &str) -> String {
+    /// A new message goes to API v10 with `?wait=true`, so Discord answers with the message
+    /// (and its id) instead of a silent 204; an edit is a PATCH of that message. Both carry
+    /// the payload's `allowed_mentions`: Discord does not remember them for an edit.
+    fn request(&self, url: &str, payload: Value, options: &Options) -> Result<Request, String> {
         // The unversioned API is v6, where retry_after was in milliseconds.
         let url = url.replacen("/api/webhooks/", "/api/v10/webhooks/", 1);
-        let has_wait = url
-            .split_once('?')
-            .is_some_and(|(_, q)| q.split('&').any(|p| p.starts_with("wait=")));
-        match (has_wait, url.contains('?')) {
-            (true, _) => url,
-            (false, true) => format!("{url}&wait=true"),
-            (false, false) => format!("{url}?wait=true"),
+        let (base, query) = url.split_once('?').unwrap_or((&url, ""));
+        let mut params: Vec<String> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("wait=") && !p.starts_with("thread_id="))
+            .map(str::to_owned)
+            .collect();
+        if let Some(thread) = options.thread {
+            params.push(format!("thread_id={thread}"));
         }
+        let (method, target) = match options.edit {
+            Some(id) => (
+                "PATCH",
+                format!("{}/messages/{id}", base.trim_end_matches('/')),
+            ),
+            None => {
+                params.push("wait=true".into());
+                ("POST", base.to_owned())
+            }
+        };
+        let url = match params.is_empty() {
+            true => target,
+            false => format!("{target}?{}", params.join("&")),
+        };
+        Ok(Request {
+            method,
+            url,
+            // "Client requests that do not have a valid User Agent specified may be blocked."
+            headers: vec![(
+                "User-Agent".into(),
+                concat!(
+                    "DiscordBot (https://github.com/town-crier/town-crier, ",
+                    env!("CARGO_PKG_VERSION"),
+                    ")"
+                )
+                .into(),
+            )],
+            body: payload.to_string(),
+        })
     }
 
-    fn headers(&self) -> Vec<(String, String)> {
-        // "Client requests that do not have a valid User Agent specified may be blocked."
-        vec![(
-            "User-Agent".into(),
-            concat!(
-                "DiscordBot (https://github.com/town-crier/town-crier, ",
-                env!("CARGO_PKG_VERSION"),
-                ")"
-            )
-            .into(),
-        )]
+    fn can_edit(&self) -> bool {
+        true
     }
 
     fn check(&self, payload: &Value, _body: &str) -> Option<String> {
@@ -115,19 +139,42 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn request(url: &str, options: Options) -> (&'static str, String) {
+        let r = Discord.request(url, json!({}), &options).unwrap();
+        (r.method, r.url)
+    }
+
     #[test]
-    fn requests_ask_for_the_message_back_on_api_v10() {
+    fn posts_ask_for_the_message_back_and_edits_patch_it() {
+        let none = Options::default();
         assert_eq!(
-            Discord.request_url("https://discord.com/api/webhooks/1/tok"),
-            "https://discord.com/api/v10/webhooks/1/tok?wait=true"
+            request("https://discord.com/api/webhooks/1/tok", none),
+            (
+                "POST",
+                "https://discord.com/api/v10/webhooks/1/tok?wait=true".into()
+            )
         );
+        let edit = Options {
+            edit: Some("99"),
+            ..none
+        };
         assert_eq!(
-            Discord.request_url("https://discord.com/api/webhooks/1/tok?thread_id=5"),
-            "https://discord.com/api/v10/webhooks/1/tok?thread_id=5&wait=true"
+            request("https://discord.com/api/webhooks/1/tok", edit),
+            (
+                "PATCH",
+                "https://discord.com/api/v10/webhooks/1/tok/messages/99".into()
+            )
         );
+        let thread = Options {
+            thread: Some("555"),
+            ..none
+        };
         assert_eq!(
-            Discord.request_url("https://discord.com/api/v10/webhooks/1/tok?wait=false"),
-            "https://discord.com/api/v10/webhooks/1/tok?wait=false"
+            request("https://discord.com/api/webhooks/1/tok?wait=false", thread),
+            (
+                "POST",
+                "https://discord.com/api/v10/webhooks/1/tok?thread_id=555&wait=true".into()
+            )
         );
     }
 

@@ -6,6 +6,7 @@ mod googlechat;
 mod mattermost;
 mod ringcentral;
 mod slack;
+pub mod slack_api;
 mod teams;
 mod webhook;
 
@@ -18,8 +19,31 @@ pub use googlechat::GoogleChat;
 pub use mattermost::Mattermost;
 pub use ringcentral::RingCentral;
 pub use slack::Slack;
+pub use slack_api::SlackApi;
 pub use teams::Teams;
 pub use webhook::Webhook;
+
+/// What shapes a request besides the payload.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// The id of an earlier message to edit instead of posting (a handle without its
+    /// `format:` prefix).
+    pub edit: Option<&'a str>,
+    /// The message (or thread) to reply under.
+    pub thread: Option<&'a str>,
+    /// The Slack bot token, for the Web API.
+    pub slack_token: Option<&'a str>,
+}
+
+/// One HTTP request, exactly as it will be sent (and printed by `--print-payload`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: &'static str,
+    pub url: String,
+    /// Besides `Content-Type: application/json`.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
 
 /// A server's answer to one HTTP attempt.
 #[derive(Debug, Clone)]
@@ -57,14 +81,20 @@ pub trait Format: Sync {
     /// The built-in payload template.
     fn template(&self) -> &'static str;
 
-    /// The URL to request for a destination URL (Discord asks for the message back).
-    fn request_url(&self, url: &str) -> String {
-        url.to_owned()
+    /// The request that sends `payload` to `url`: by default a POST of the payload as it is.
+    /// A service that edits messages or threads replies shapes it from `options`.
+    fn request(&self, url: &str, payload: Value, _options: &Options) -> Result<Request, String> {
+        Ok(Request {
+            method: "POST",
+            url: url.to_owned(),
+            headers: Vec::new(),
+            body: payload.to_string(),
+        })
     }
 
-    /// Headers the service wants besides `Content-Type`.
-    fn headers(&self) -> Vec<(String, String)> {
-        Vec::new()
+    /// Whether a message this format posted can be edited later (its id comes back).
+    fn can_edit(&self) -> bool {
+        false
     }
 
     /// Something the user should know about this destination (a retiring URL kind).
@@ -89,6 +119,7 @@ pub trait Format: Sync {
 /// any other `http(s)` URL.
 pub const FORMATS: &[&dyn Format] = &[
     &Slack,
+    &SlackApi,
     &Teams,
     &Discord,
     &RingCentral,
