@@ -161,19 +161,21 @@ def main():
     if not args.quick:
         target = os.path.join(tmp, "target")
         started = time.perf_counter()
-        subprocess.run(
+        built = subprocess.run(
             ["cargo", "build", "--release", "--locked", "--target", "x86_64-unknown-linux-musl", "--target-dir", target],
-            cwd=ROOT, check=True, capture_output=True,
+            cwd=ROOT, capture_output=True, text=True,
             env={**os.environ, "CC_x86_64_unknown_linux_musl": "musl-gcc"},
         )
+        if built.returncode != 0:
+            raise SystemExit(f"the clean build failed:\n{built.stderr[-2000:]}")
         build_seconds = time.perf_counter() - started
     shutil.rmtree(tmp, ignore_errors=True)
     server.shutdown()
 
-    report(args, n, delivery, fan_out, render, build_seconds, event_bytes=None)
+    report(args, n, delivery, fan_out, render, build_seconds)
 
 
-def report(args, n, delivery, fan_out, render, build_seconds, event_bytes):
+def report(args, n, delivery, fan_out, render, build_seconds):
     med = lambda xs: statistics.median(xs)
     ms = lambda s: f"{s * 1000:.1f} ms"
     mib = lambda kib: f"{kib / 1024:.1f} MiB"
