@@ -133,6 +133,26 @@ impl Destination {
 }
 
 /// The format for a host, or the name of a format this build cannot send yet.
+/// `%XX` escapes decoded; anything that is not one is kept as it is.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// The format whose service owns `host`; any other host is a generic webhook.
 fn detect(host: &str, path: &str) -> &'static dyn Format {
     FORMATS

@@ -15,6 +15,7 @@ use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsPar
 use lettre::{Message, SmtpTransport, Transport};
 
 use crate::deliver::Attempt;
+use crate::destination::percent_decode;
 use crate::env::Env;
 use crate::error::UsageError;
 use crate::formats::Verdict;
@@ -218,25 +219,6 @@ fn split_host_port(text: &str, default_port: u16) -> Result<(String, u16), Strin
         None => default_port,
     };
     Ok((host.to_owned(), port))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The addresses of a `mailto:` URL: `mailto:a@example.com,b@example.com`.

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::deliver::Attempt;
+use crate::destination::percent_decode;
 use crate::formats::Verdict;
 
 /// Bytes of text per PRIVMSG: 512 less CR LF, the command, and the `:nick!user@host ` prefix
@@ -52,7 +53,7 @@ impl Target {
         let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
         let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
         let (nick, hostport) = match authority.rsplit_once('@') {
-            Some((nick, host)) => (decode(nick), host),
+            Some((nick, host)) => (percent_decode(nick), host),
             None => ("crier".to_owned(), authority),
         };
         let (host, port) = match hostport.rsplit_once(':') {
@@ -67,8 +68,8 @@ impl Target {
         if host.is_empty() {
             return Err("the URL has no host".into());
         }
-        let name = match (decode(path).trim_matches('/'), fragment) {
-            ("", Some(f)) => decode(f),
+        let name = match (percent_decode(path).trim_matches('/'), fragment) {
+            ("", Some(f)) => percent_decode(f),
             (p, _) => p.to_owned(),
         };
         if name.is_empty() {
@@ -91,8 +92,8 @@ impl Target {
         let mut password = None;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             match pair.split_once('=') {
-                Some(("key", v)) => key = Some(decode(v)),
-                Some(("password", v)) => password = Some(decode(v)),
+                Some(("key", v)) => key = Some(percent_decode(v)),
+                Some(("password", v)) => password = Some(percent_decode(v)),
                 _ => return Err("the only options are ?key= and ?password=".into()),
             }
         }
@@ -117,25 +118,6 @@ impl Target {
         let scheme = if self.tls { "ircs" } else { "irc" };
         format!("{scheme}://{}:{}/{}", self.host, self.port, self.channel)
     }
-}
-
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The lines to send for the run in `ctx`: the title (with the mention, and the run's link),

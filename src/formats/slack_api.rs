@@ -47,7 +47,7 @@ impl Format for SlackApi {
                 "chat.update"
             }
             None => {
-                payload["channel"] = decode(channel).into();
+                payload["channel"] = crate::destination::percent_decode(channel).into();
                 "chat.postMessage"
             }
         };
@@ -98,10 +98,6 @@ impl Format for SlackApi {
             },
         }
     }
-}
-
-fn decode(text: &str) -> String {
-    text.replace("%23", "#").replace("%2F", "/")
 }
 
 #[cfg(test)]
