@@ -7,7 +7,8 @@
 // example goes unchecked: `# .github/workflows/…`, `# .gitlab-ci.yml`, `# .drone.yml`,
 // `# .woodpecker.yml` or `# .crier.yml`.
 //
-// Usage: node .ci/lint.mjs BIN_DIR CRIER   (BIN_DIR holds hadolint and check-jsonschema)
+// Usage: node .ci/lint.mjs BIN_DIR CRIER   (BIN_DIR holds hadolint and check-jsonschema,
+// from .ci/requirements.txt)
 
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";

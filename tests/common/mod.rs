@@ -507,7 +507,14 @@ impl SmtpServer {
     pub fn start(options: &[&str]) -> SmtpServer {
         let out = TempDir::new();
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_server.py");
-        let mut child = Command::new("python3")
+        // The Python that .ci/run sets up with aiosmtpd, else the one on the PATH.
+        let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/.venv/bin/python");
+        let python = if Path::new(venv).exists() {
+            venv
+        } else {
+            "python3"
+        };
+        let mut child = Command::new(python)
             .arg(script)
             .arg("--out")
             .arg(out.path())
@@ -517,7 +524,7 @@ impl SmtpServer {
             // Its tracebacks for refused TLS handshakes are expected; keep them out of the way.
             .stderr(std::fs::File::create(out.path().join("server.log")).unwrap())
             .spawn()
-            .expect("python3 runs the test SMTP server");
+            .expect("Python runs the test SMTP server");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
