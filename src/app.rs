@@ -15,7 +15,7 @@ use crate::error::UsageError;
 use crate::formats::Options;
 use crate::handles::{self, StateFile, Updates};
 use crate::http::{Http, Post};
-use crate::message::{self, Message};
+use crate::message::{self, Message, Notes};
 use crate::redact::{is_sensitive_header, url_secrets, Redactor};
 use crate::render::Renderer;
 use crate::report::{Report, RunResult};
@@ -111,30 +111,87 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         ));
     }
 
-    // Every message is rendered before anything is sent, for every route, matching or not:
-    // a template error sends nothing, on any run.
-    let mut updates = Updates::new(&settings.update);
     let mut state = settings
         .state_file
         .as_deref()
         .map(StateFile::load)
         .transpose()?;
-    let mut messages = Vec::with_capacity(candidates.len());
-    for (destination, route, key) in &candidates {
+    let rendered = render_all(
+        &candidates,
+        &ctx,
+        &data,
+        &settings,
+        &renderer,
+        outbox.as_ref(),
+        state.as_ref(),
+    )?;
+    let chosen = choose(&candidates, rendered, &ctx, &settings, report);
+    if chosen.is_empty() {
+        let note = "nothing to send: no destination is for this run";
+        report.line(note);
+        if !settings.dry_run {
+            report.finish(RunResult::Skipped, &[], note);
+        }
+        return Ok(EXIT_OK);
+    }
+    if settings.dry_run {
+        for chosen in &chosen {
+            let via = match (&chosen.destination.kind, &outbox) {
+                (Kind::Email { .. }, Some(outbox)) => format!(" via {}", outbox.server.shown),
+                _ => String::new(),
+            };
+            report.line(&format!("payload for {}{via}:", chosen.destination.label()));
+            println!("{}", chosen.message.printable(chosen.destination));
+        }
+        return Ok(EXIT_OK);
+    }
+    let outcomes = send(
+        chosen,
+        &settings,
+        env,
+        outbox.as_ref(),
+        state.as_mut(),
+        report,
+    )?;
+    Ok(conclude(&outcomes, &settings, report))
+}
+
+/// A message rendered for a candidate, and what rendering it found worth telling.
+type Rendered = (Message, Notes);
+
+/// Renders every candidate's message, for every route, matching or not: a template error
+/// sends nothing, on any run.
+fn render_all(
+    candidates: &[Candidate],
+    ctx: &Context,
+    data: &Value,
+    settings: &Settings,
+    renderer: &Renderer,
+    outbox: Option<&Outbox>,
+    state: Option<&StateFile>,
+) -> Result<Vec<Rendered>, UsageError> {
+    let mut updates = Updates::new(&settings.update);
+    let mut rendered = Vec::with_capacity(candidates.len());
+    for (destination, route, key) in candidates {
         // The message to edit, if a handle names one: from `update`, else the state file.
         let name = destination.format_name();
         let wanted = updates.take(name).or_else(|| {
-            let handle = state.as_ref().and_then(|s| s.get(key))?;
+            let handle = state.and_then(|s| s.get(key))?;
             handles::id_for(handle, name).map(str::to_owned)
         });
         let can_edit = matches!(&destination.kind, Kind::Http { format, .. } if format.can_edit());
-        let (edit, remark) = match (wanted, can_edit) {
-            (Some(id), true) => (Some(id), None),
-            (Some(_), false) => (
-                None,
-                Some("this destination cannot edit a message (it returns no id to edit by); posting a new one".to_owned()),
-            ),
-            (None, _) => (None, None),
+        let mut remarks = Vec::new();
+        let edit = match (wanted, can_edit) {
+            (Some(id), true) => Some(id),
+            (Some(_), false) => {
+                remarks.push(
+                    "this destination cannot edit a message (it returns no id to edit by); \
+                     posting a new one"
+                        .to_owned(),
+                );
+                None
+            }
+            (None, _) => None,
         };
         let options = Options {
             edit: edit.as_deref(),
@@ -144,35 +201,57 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
                 .map(|t| handles::id_for(t, name).unwrap_or(t)),
             slack_token: settings.slack_token.as_deref(),
         };
+        let route_data;
         let data = match route {
             Some(route) if !route.vars.is_empty() => {
-                template_data(&ctx, &route.vars, &settings, &renderer)?
+                route_data = template_data(ctx, &route.vars, settings, renderer)?;
+                &route_data
             }
-            _ => data.clone(),
+            _ => data,
         };
         let template = route
             .and_then(|r| r.template.as_ref())
             .or(settings.template.as_ref());
         let (message, mut notes) = message::render(
             destination,
-            &renderer,
-            &data,
-            &settings,
+            renderer,
+            data,
+            settings,
             template,
             &options,
-            outbox.as_ref(),
+            outbox,
         )?;
-        notes.remarks.extend(remark);
-        messages.push((message, notes));
+        notes.remarks.extend(remarks);
+        rendered.push((message, notes));
     }
+    Ok(rendered)
+}
 
-    // The destinations this run tells: their route matches the run, and its `on` the status.
+/// A destination this run tells, with what to send it.
+struct Chosen<'a> {
+    destination: &'a Destination,
+    /// The settings' headers with its route's over them.
+    headers: Vec<(String, String)>,
+    message: Message,
+    /// Its key in the state file.
+    key: &'a str,
+}
+
+/// The candidates whose route matches the run and whose `on` takes the status; the others
+/// are left out with a line saying why.
+fn choose<'a>(
+    candidates: &'a [Candidate],
+    rendered: Vec<Rendered>,
+    ctx: &Context,
+    settings: &Settings,
+    report: &Report,
+) -> Vec<Chosen<'a>> {
     let status = ctx.status.unwrap_or(crate::status::Status::Unknown);
     let mut chosen = Vec::new();
     let mut told = Vec::new();
-    for ((destination, route, key), (message, notes)) in candidates.iter().zip(messages) {
+    for ((destination, route, key), (message, notes)) in candidates.iter().zip(rendered) {
         let on = route.and_then(|r| r.on.as_ref()).unwrap_or(&settings.on);
-        let verdict = match route.map(|r| r.matches(&ctx)) {
+        let verdict = match route.map(|r| r.matches(ctx)) {
             Some(Err(why)) => Err(why),
             _ if !on.matches(status) => Err(format!(
                 "status `{}` is not one to notify on (on: {on})",
@@ -194,84 +273,74 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         if verdict.is_err() {
             continue;
         }
+        let label = destination.label();
         for remark in &notes.remarks {
-            report.line(&format!("{}: {remark}", destination.label()));
+            report.line(&format!("{label}: {remark}"));
         }
         for cut in &notes.cuts {
-            report.line(&format!(
-                "{}: {cut} to fit the service's limits",
-                destination.label()
-            ));
+            report.line(&format!("{label}: {cut} to fit the service's limits"));
         }
         for problem in &notes.problems {
             report.warning(&format!(
-                "{}: {problem}; the service may refuse the message",
-                destination.label()
+                "{label}: {problem}; the service may refuse the message"
             ));
         }
-        let headers = merge_headers(&settings.headers, route.map_or(&[][..], |r| &r.headers));
-        chosen.push((destination, headers, message, key));
+        chosen.push(Chosen {
+            destination,
+            headers: merge_headers(&settings.headers, route.map_or(&[][..], |r| &r.headers)),
+            message,
+            key,
+        });
     }
-    if chosen.is_empty() {
-        let note = "nothing to send: no destination is for this run";
-        report.line(note);
-        if !settings.dry_run {
-            report.finish(RunResult::Skipped, &[], note);
-        }
-        return Ok(EXIT_OK);
-    }
+    chosen
+}
 
-    if settings.dry_run {
-        for (destination, _, message, _) in &chosen {
-            let via = match (&destination.kind, &outbox) {
-                (Kind::Email { .. }, Some(outbox)) => format!(" via {}", outbox.server.shown),
-                _ => String::new(),
-            };
-            report.line(&format!("payload for {}{via}:", destination.label()));
-            println!("{}", message.printable(destination));
-        }
-        return Ok(EXIT_OK);
-    }
-
-    let wants_http = chosen
-        .iter()
-        .any(|(d, _, _, _)| matches!(d.kind, Kind::Http { .. } | Kind::Pushover(_)));
-    let wants_irc_tls = chosen
-        .iter()
-        .any(|(d, _, _, _)| matches!(&d.kind, Kind::Irc(target) if target.tls));
-    let irc_tls = wants_irc_tls
+/// Sends every chosen message, concurrently. Message ids come back as handles
+/// (`FORMAT:ID`), which the state file keeps when there is one.
+fn send(
+    chosen: Vec<Chosen>,
+    settings: &Settings,
+    env: &Env,
+    outbox: Option<&Outbox>,
+    mut state: Option<&mut StateFile>,
+    report: &Report,
+) -> Result<Vec<deliver::Outcome>, UsageError> {
+    // Clients and TLS only for the kinds of destination this run has.
+    let kinds = || chosen.iter().map(|c| &c.destination.kind);
+    let http = kinds()
+        .any(|k| matches!(k, Kind::Http { .. } | Kind::Pushover(_)))
+        .then(|| Http::new(env))
+        .transpose()?;
+    let irc_tls = kinds()
+        .any(|k| matches!(k, Kind::Irc(target) if target.tls))
         .then(|| crate::tls::client_config(&crate::tls::private_ca(env)?))
         .transpose()?;
-    let http = wants_http.then(|| Http::new(env)).transpose()?;
-    let mail_tls = match &outbox {
+    let mail_tls = match outbox {
         Some(outbox) if outbox.server.tls != TlsMode::None => {
             Some(email::tls_parameters(&outbox.server.host, env)?)
         }
         _ => None,
     };
-    // For each job, the format and key under which its message's handle is kept.
     let kept: Vec<(&'static str, String)> = chosen
         .iter()
-        .map(|(d, _, _, key)| (d.format_name(), (*key).clone()))
+        .map(|c| (c.destination.format_name(), c.key.to_owned()))
         .collect();
     let jobs = chosen
         .into_iter()
-        .map(|(destination, headers, message, _)| {
-            let sender: Box<dyn deliver::Attempt> = match (&destination.kind, message) {
+        .map(|chosen| {
+            let destination = chosen.destination;
+            let sender: Box<dyn deliver::Attempt + '_> = match (&destination.kind, chosen.message) {
                 (Kind::Http { format, .. }, Message::Json(mut request)) => {
-                    request.headers = merge_headers(&request.headers, &headers);
+                    request.headers = merge_headers(&request.headers, &chosen.headers);
                     Box::new(Post {
-                        http: http
-                            .as_ref()
-                            .expect("an HTTP client exists for HTTP destinations"),
+                        http: http.as_ref().expect("a client for HTTP destinations"),
                         format: *format,
                         request,
                     })
                 }
                 (Kind::Email { .. }, Message::Email(message)) => Box::new(Mail {
                     server: outbox
-                        .as_ref()
-                        .expect("an outbox exists for mailto: destinations")
+                        .expect("an outbox for mailto: destinations")
                         .server
                         .clone(),
                     tls: mail_tls.clone(),
@@ -279,9 +348,7 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
                 }),
                 (Kind::Pushover(target), Message::Form(fields)) => {
                     Box::new(crate::pushover::Post {
-                        http: http
-                            .as_ref()
-                            .expect("an HTTP client exists for Pushover destinations"),
+                        http: http.as_ref().expect("a client for Pushover destinations"),
                         endpoint: target.endpoint.clone(),
                         fields,
                     })
@@ -305,17 +372,16 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         deadline: settings.deadline,
     };
     let mut outcomes = deliver::deliver_all(jobs, policy, &|line| report.line(line));
-    // Message ids become handles (`FORMAT:ID`), for the outputs and the state file.
-    for (outcome, (format, key)) in outcomes.iter_mut().zip(&kept) {
+    for (outcome, (format, key)) in outcomes.iter_mut().zip(kept) {
         if let Some(id) = outcome.message_id.take() {
             let handle = handles::handle(format, &id);
-            if let Some(state) = state.as_mut() {
-                state.set(key.clone(), handle.clone());
+            if let Some(state) = state.as_deref_mut() {
+                state.set(key, handle.clone());
             }
             outcome.message_id = Some(handle);
         }
     }
-    if let (Some(state), Some(path)) = (&state, &settings.state_file) {
+    if let (Some(state), Some(path)) = (state, &settings.state_file) {
         if let Err(why) = state.save() {
             report.warning(&format!(
                 "cannot write the state file {}: {why}",
@@ -323,13 +389,16 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
             ));
         }
     }
-    let result = RunResult::of(&outcomes);
-    report.finish(result, &outcomes, "");
+    Ok(outcomes)
+}
 
+/// The outputs and summary, an annotation per failure, and the exit status.
+fn conclude(outcomes: &[deliver::Outcome], settings: &Settings, report: &Report) -> i32 {
+    report.finish(RunResult::of(outcomes), outcomes, "");
     let failed: Vec<_> = outcomes.iter().filter(|o| !o.delivered).collect();
     if failed.is_empty() {
         report.line(&format!("sent to {} destination(s)", outcomes.len()));
-        return Ok(EXIT_OK);
+        return EXIT_OK;
     }
     for outcome in &failed {
         let text = format!("{} was not notified: {}", outcome.label, outcome.detail);
@@ -339,15 +408,13 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
             report.warning(&text);
         }
     }
-    Ok(if settings.fail_on_error {
+    if settings.fail_on_error {
         EXIT_FAILED
     } else {
         EXIT_OK
-    })
+    }
 }
 
-/// Each destination with the route it comes from: first the `to` setting's (no route), then
-/// every route's of the `config` file, numbered on from there.
 /// A destination, the route it comes from (none for the `to` setting), and its key in the
 /// state file.
 type Candidate<'a> = (Destination, Option<&'a Route>, String);

@@ -201,7 +201,7 @@ pub struct Devtron {
 pub struct Detected {
     pub status: Option<Status>,
     pub event: Option<String>,
-    /// Where the status came from, for a note on stderr.
+    /// Where the status came from, for a note on stderr when the settings give none.
     pub status_source: Option<&'static str>,
 }
 
@@ -233,6 +233,11 @@ pub fn detect(
         },
     };
     ctx.event_payload = payload;
+    if let (None, Some(status), Some(source)) =
+        (settings.status, detected.status, detected.status_source)
+    {
+        warnings.push(format!("status `{}` read from {source}", status.as_str()));
+    }
     finish(&mut ctx, detected, settings);
     Ok(ctx)
 }
