@@ -6,23 +6,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::{crier, github_env, pairs, Answer, Server, TempDir, HOSTILE};
+use common::{crier, github_env, pairs, push_event, Answer, Server, TempDir, HOSTILE};
 use serde_json::{json, Value};
-
-fn push_event(message: &str) -> String {
-    json!({
-        "ref": "refs/heads/main",
-        "before": "1111111111111111111111111111111111111111",
-        "after": "2222222222222222222222222222222222222222",
-        "head_commit": {
-            "id": "2222222222222222222222222222222222222222",
-            "message": message,
-            "author": {"name": "Ada", "email": "ada@example.com", "username": "ada"}
-        },
-        "repository": {"name": "widgets", "full_name": "acme/widgets", "html_url": "https://github.com/acme/widgets"}
-    })
-    .to_string()
-}
 
 /// A GitHub run of a push with `message`, with `extra` settings.
 fn github(dir: &TempDir, message: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {

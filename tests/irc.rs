@@ -2,25 +2,12 @@
 
 mod common;
 
-use common::{crier, github_env, pairs, IrcServer, IrcWatcher, TempDir, TestCa};
-use serde_json::json;
-
-fn push(message: &str) -> String {
-    json!({
-        "ref": "refs/heads/main",
-        "before": "1111111111111111111111111111111111111111",
-        "after": "2222222222222222222222222222222222222222",
-        "head_commit": {"id": "2222222222222222222222222222222222222222", "message": message,
-                        "author": {"name": "Ada", "email": "ada@example.com"}},
-        "repository": {"name": "widgets", "full_name": "acme/widgets", "html_url": "https://github.com/acme/widgets"}
-    })
-    .to_string()
-}
+use common::{crier, github_env, pairs, push_event, IrcServer, IrcWatcher, TempDir, TestCa};
 
 /// Runs crier for a failed push of `message` to `to`.
 fn notify(to: &str, message: &str, extra: &[(&str, &str)]) -> common::Run {
     let dir = TempDir::new();
-    let env = github_env(&dir, "push", &push(message));
+    let env = github_env(&dir, "push", &push_event(message));
     crier(
         &["--to", to, "--status", "failure"],
         &[&pairs(&env)[..], extra].concat(),

@@ -2,24 +2,8 @@
 
 mod common;
 
-use common::{crier, github_env, pairs, Answer, Server, TempDir, HOSTILE};
-use serde_json::{json, Value};
-
-fn push_event(message: &str) -> String {
-    json!({
-        "ref": "refs/heads/main",
-        "before": "1111111111111111111111111111111111111111",
-        "after": "2222222222222222222222222222222222222222",
-        "head_commit": {
-            "id": "2222222222222222222222222222222222222222",
-            "message": message,
-            "author": {"name": message, "email": "dev@example.com", "username": "dev"}
-        },
-        "repository": {"name": "widgets", "full_name": "acme/widgets", "html_url": "https://github.com/acme/widgets"},
-        "sender": {"login": "octocat"}
-    })
-    .to_string()
-}
+use common::{crier, github_env, pairs, push_event_by, Answer, Server, TempDir, HOSTILE};
+use serde_json::Value;
 
 /// Every string in a JSON value, depth first.
 fn strings(value: &Value, out: &mut Vec<String>) {
@@ -41,7 +25,7 @@ fn unescape_mrkdwn(text: &str) -> String {
 fn a_hostile_commit_message_yields_valid_json_that_carries_it_faithfully() {
     let server = Server::always(Answer::body(200, "ok"));
     let dir = TempDir::new();
-    let env = github_env(&dir, "push", &push_event(HOSTILE));
+    let env = github_env(&dir, "push", &push_event_by(HOSTILE, HOSTILE));
     let custom = dir.write(
         "custom.json",
         "{\"text\": \"{{commit.message}}\", // comment\n \"raw\": {{json commit}},}",

@@ -490,6 +490,28 @@ pub fn github_env(dir: &TempDir, event_name: &str, event: &str) -> Vec<(String, 
     ]
 }
 
+/// A GitHub push of one commit (`2222…`) with `message`, by `author`, to acme/widgets' main.
+pub fn push_event_by(message: &str, author: &str) -> String {
+    serde_json::json!({
+        "ref": "refs/heads/main",
+        "before": "1111111111111111111111111111111111111111",
+        "after": "2222222222222222222222222222222222222222",
+        "head_commit": {
+            "id": "2222222222222222222222222222222222222222",
+            "message": message,
+            "author": {"name": author, "email": "ada@example.com", "username": "ada"}
+        },
+        "repository": {"name": "widgets", "full_name": "acme/widgets", "html_url": "https://github.com/acme/widgets"},
+        "sender": {"login": "octocat"}
+    })
+    .to_string()
+}
+
+/// [`push_event_by`] Ada.
+pub fn push_event(message: &str) -> String {
+    push_event_by(message, "Ada")
+}
+
 /// Borrowed view of owned pairs, for [`crier`].
 pub fn pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
     env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
