@@ -23,7 +23,7 @@ use crate::status::{OnFilter, Status};
 #[command(
     name = "crier",
     version,
-    about = "Town Crier: tell Slack, Teams, Discord, Google Chat or any webhook what your pipeline did.",
+    about = "Town Crier: tell Slack, Teams, Discord, Google Chat, e-mail, Pushover, IRC or any webhook what your pipeline did.",
     after_help = "Every setting can also be given as INPUT_NAME (GitHub Actions, hyphens kept), \
 PLUGIN_NAME (Drone, Woodpecker) or CRIER_NAME (anywhere), NAME upper-cased; for PLUGIN_ and \
 CRIER_ hyphens become underscores. Precedence: command line, INPUT_, PLUGIN_, CRIER_. Through \
