@@ -16,6 +16,25 @@ fn github(dir: &TempDir, message: &str, extra: &[(&str, &str)]) -> Vec<(String, 
     env
 }
 
+/// Runs crier once to a loopback server for `format` that answers `answer`; returns the
+/// run and the request the server received.
+fn notify(
+    format: &str,
+    answer: Answer,
+    env: &[(String, String)],
+) -> (common::Run, common::Request) {
+    let server = Server::always(answer);
+    let to = format!("{format}+{}", server.url("/api/webhooks/1/t"));
+    let run = crier(&["--to", &to], &pairs(env));
+    assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+    let request = server
+        .requests()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("{format}: nothing was received"));
+    (run, request)
+}
+
 /// Each format with the answer its service gives on success.
 fn services() -> Vec<(&'static str, Answer)> {
     vec![
@@ -218,16 +237,8 @@ fn a_hostile_commit_message_stays_valid_and_harmless_in_every_format() {
     let dir = TempDir::new();
     let env = github(&dir, HOSTILE, &[("INPUT_STATUS", "failure")]);
     for (format, answer) in services() {
-        let server = Server::always(answer);
-        let run = crier(
-            &[
-                "--to",
-                &format!("{format}+{}", server.url("/api/webhooks/1/t")),
-            ],
-            &pairs(&env),
-        );
-        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
-        let body = server.requests()[0].json();
+        let (_, request) = notify(format, answer, &env);
+        let body = request.json();
         let texts = strings(&body);
         let all = texts.join("\n");
         // The message arrived (in the form of its destination's markup).
@@ -269,15 +280,7 @@ fn a_ten_thousand_line_commit_message_still_yields_valid_messages_within_limits(
         &[("INPUT_STATUS", "failure"), ("INPUT_MENTION", "<@123>")],
     );
     for (format, answer) in services() {
-        let server = Server::always(answer);
-        let run = crier(
-            &[
-                "--to",
-                &format!("{format}+{}", server.url("/api/webhooks/1/t")),
-            ],
-            &pairs(&env),
-        );
-        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        let (run, request) = notify(format, answer, &env);
         assert!(
             run.stderr.contains("message cut from"),
             "{format}: the cut is reported: {}",
@@ -288,7 +291,6 @@ fn a_ten_thousand_line_commit_message_still_yields_valid_messages_within_limits(
             "{format}: {}",
             run.stderr
         );
-        let request = &server.requests()[0];
         let body = request.json();
         let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
         match format {
@@ -329,21 +331,12 @@ fn mention_pings_only_on_failure_in_each_service_s_own_way() {
     for (format, mention) in cases {
         let answer = services().into_iter().find(|(f, _)| f == format).unwrap().1;
         for status in ["success", "failure"] {
-            let server = Server::always(answer.clone());
             let env = github(
                 &dir,
                 "Add sprockets",
                 &[("INPUT_STATUS", status), ("INPUT_MENTION", mention)],
             );
-            let run = crier(
-                &[
-                    "--to",
-                    &format!("{format}+{}", server.url("/api/webhooks/1/t")),
-                ],
-                &pairs(&env),
-            );
-            assert_eq!(run.code, 0, "{format}: {}", run.stderr);
-            let body = server.requests()[0].json();
+            let body = notify(format, answer.clone(), &env).1.json();
             let mentioned = strings(&body).iter().any(|s| s.contains(mention));
             assert_eq!(
                 mentioned,
