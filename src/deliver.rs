@@ -1,11 +1,21 @@
 //! Delivery: every destination on its own thread, each attempt with its own timeout, retried
 //! only when retrying can help, waiting as the server asks (or backing off with jitter), and
 //! never past the destination's deadline. One destination failing does not stop the others.
+//!
+//! The deadline holds by construction, whatever the transport does: every attempt runs on a
+//! thread of its own and is waited for at most `min(timeout, what is left of the deadline)`
+//! plus [`CUTOFF_GRACE`]. An attempt still running then (a server trickling bytes, a name
+//! lookup that hangs) is abandoned and ends with the process.
 
 use std::hash::{BuildHasher, Hasher};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use crate::formats::Verdict;
+use crate::verdict::Verdict;
+
+/// How long past its limit an attempt is waited for before it is cut off: room for the
+/// transport's own timeout, which says more, to fire first.
+pub const CUTOFF_GRACE: Duration = Duration::from_millis(150);
 
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
@@ -17,15 +27,15 @@ pub struct Policy {
     pub deadline: Duration,
 }
 
-/// One try at sending a destination's message.
-pub trait Attempt: Sync {
+/// One try at sending a destination's message, within `timeout`.
+pub trait Attempt: Send + Sync {
     fn attempt(&self, timeout: Duration) -> Verdict;
 }
 
-pub struct Job<'a> {
+pub struct Job {
     /// How messages name the destination (already free of secrets).
     pub label: String,
-    pub sender: Box<dyn Attempt + 'a>,
+    pub sender: Arc<dyn Attempt>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,11 +50,7 @@ pub struct Outcome {
 
 /// Sends every job concurrently; outcomes come back in the jobs' order. `log` receives one
 /// line per attempt.
-pub fn deliver_all(
-    jobs: Vec<Job<'_>>,
-    policy: Policy,
-    log: &(dyn Fn(&str) + Sync),
-) -> Vec<Outcome> {
+pub fn deliver_all(jobs: Vec<Job>, policy: Policy, log: &(dyn Fn(&str) + Sync)) -> Vec<Outcome> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = jobs
             .iter()
@@ -66,7 +72,7 @@ pub fn deliver_all(
     })
 }
 
-fn deliver_one(job: &Job<'_>, policy: Policy, log: &(dyn Fn(&str) + Sync)) -> Outcome {
+fn deliver_one(job: &Job, policy: Policy, log: &(dyn Fn(&str) + Sync)) -> Outcome {
     let start = Instant::now();
     let total = policy.retries.saturating_add(1);
     let mut outcome = Outcome {
@@ -85,7 +91,7 @@ fn deliver_one(job: &Job<'_>, policy: Policy, log: &(dyn Fn(&str) + Sync)) -> Ou
         outcome.attempts += 1;
         let n = outcome.attempts;
         let prefix = format!("{} attempt {n}/{total}", job.label);
-        match job.sender.attempt(policy.timeout.min(remaining)) {
+        match bounded(&job.sender, policy.timeout.min(remaining)) {
             Verdict::Delivered { detail, message_id } => {
                 log(&format!("{prefix}: delivered ({detail})"));
                 outcome.delivered = true;
@@ -137,6 +143,29 @@ fn deliver_one(job: &Job<'_>, policy: Policy, log: &(dyn Fn(&str) + Sync)) -> Ou
     }
 }
 
+/// One attempt, given `limit` and cut off shortly after it.
+fn bounded(sender: &Arc<dyn Attempt>, limit: Duration) -> Verdict {
+    let (tx, rx) = mpsc::sync_channel(1);
+    let sender = Arc::clone(sender);
+    let spawned = std::thread::Builder::new()
+        .name("attempt".into())
+        .spawn(move || {
+            let _ = tx.send(sender.attempt(limit));
+        });
+    if spawned.is_err() {
+        return Verdict::retry("cannot start a thread for the attempt");
+    }
+    match rx.recv_timeout(limit + CUTOFF_GRACE) {
+        Ok(verdict) => verdict,
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            Verdict::retry("no answer within the timeout (the attempt was cut off)")
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Verdict::failed("internal error while sending")
+        }
+    }
+}
+
 /// Exponential backoff from about one second, doubling, at most 30 s, with ±25 % jitter so
 /// that many jobs failing together do not retry together.
 fn backoff(attempt: u32) -> Duration {
@@ -182,7 +211,7 @@ mod tests {
         let lines = Mutex::new(Vec::new());
         let job = Job {
             label: "[1] test".into(),
-            sender: Box::new(Script {
+            sender: Arc::new(Script {
                 verdicts: Mutex::new(verdicts),
                 calls: AtomicU32::new(0),
             }),

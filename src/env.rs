@@ -1,21 +1,43 @@
 //! A snapshot of the process environment, read once.
 //!
-//! Variables whose name or value is not UTF-8 are left out rather than panicking, and an empty
-//! value reads as unset: CI systems export many variables empty.
+//! Variables whose name or value is not UTF-8 are left out rather than panicking, but their
+//! names are kept, so that a setting among them is an error rather than silently unset. An
+//! empty value reads as unset: CI systems export many variables empty.
 
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     vars: BTreeMap<String, String>,
+    /// Variables that are not UTF-8, by name (lossily decoded).
+    unreadable: Vec<String>,
 }
 
 impl Env {
     pub fn from_process() -> Env {
-        let vars = std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-            .collect();
-        Env { vars }
+        let mut vars = BTreeMap::new();
+        let mut unreadable = Vec::new();
+        for (key, value) in std::env::vars_os() {
+            match (key.to_str(), value.into_string()) {
+                (Some(k), Ok(v)) => {
+                    vars.insert(k.to_owned(), v);
+                }
+                _ => unreadable.push(key.to_string_lossy().into_owned()),
+            }
+        }
+        Env { vars, unreadable }
+    }
+
+    /// The first variable of crier's own prefixes whose name or value is not UTF-8.
+    pub fn unreadable_setting(&self) -> Option<&str> {
+        self.unreadable
+            .iter()
+            .find(|k| {
+                ["INPUT_", "PLUGIN_", "CRIER_"]
+                    .iter()
+                    .any(|p| k.starts_with(p))
+            })
+            .map(String::as_str)
     }
 
     pub fn from_pairs(pairs: &[(&str, &str)]) -> Env {
@@ -23,7 +45,10 @@ impl Env {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Env { vars }
+        Env {
+            vars,
+            unreadable: Vec::new(),
+        }
     }
 
     /// The value of `key`, or `None` when it is unset or empty.

@@ -2,8 +2,9 @@
 //! later step can edit the message a run posted. They go to the step outputs, come back
 //! through `update`, and can be kept in a `state-file` between the steps of one job.
 //!
-//! The state file maps each destination to its handle by a hash of the destination, so the
-//! workspace never holds a webhook's secret URL.
+//! The state file maps each destination to its handle by a SHA-256 hash of the destination,
+//! so the workspace never holds a webhook's secret URL, nor a fast hash of it that a guessed
+//! low-entropy token could be checked against.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,14 +24,11 @@ pub fn id_for<'a>(handle: &'a str, format: &str) -> Option<&'a str> {
         .filter(|id| !id.is_empty())
 }
 
-/// A stable name for a destination: its format and a hash of its URL (FNV-1a, 64 bits).
-pub fn key(format: &str, raw: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in raw.trim().bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{format}-{hash:016x}")
+/// A stable name for a destination: its service and a SHA-256 hash of its URL.
+pub fn key(service: &str, raw: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, raw.trim().as_bytes());
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("{service}-{hex}")
 }
 
 /// Handles given through `update`, each used by at most one destination, in order.

@@ -1,30 +1,30 @@
 //! Town Crier: a CI/CD notification step.
 //!
 //! Data flows one way: [`settings`] → [`context`] → [`render`] → [`deliver`] → [`report`].
-//! [`destination`] maps a URL to one of the [`formats`]; [`markup`] escapes user text for
-//! each; [`http`] sends; [`redact`] keeps secrets out of every output.
+//! [`services`] is the registry of everything crier sends to, one file per service; [`url`],
+//! [`verdict`] and [`http`] are the leaves they stand on; [`redact`] keeps secrets out of
+//! every output, and [`report`] is the only way out.
 
 mod app;
+pub mod cli;
 pub mod context;
 pub mod deliver;
-pub mod destination;
-pub mod email;
 pub mod env;
 pub mod error;
-pub mod formats;
 pub mod handles;
 pub mod http;
-pub mod irc;
 pub mod jsonc;
 pub mod markup;
-pub mod message;
-pub mod pushover;
+pub mod net;
 pub mod redact;
 pub mod render;
 pub mod report;
 pub mod routes;
+pub mod services;
 pub mod settings;
 pub mod status;
 pub mod tls;
+pub mod url;
+pub mod verdict;
 
-pub use app::{run, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+pub use app::{run, run_os, EXIT_FAILED, EXIT_OK, EXIT_USAGE};

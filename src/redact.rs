@@ -1,16 +1,44 @@
 //! Keeping secrets out of every output. Webhook URLs are credentials, and so are tokens,
 //! passwords and authorisation headers. Destinations are shown as scheme, host and a masked
-//! path, and every line we write passes through [`Redactor::scrub`], which also catches
-//! secrets echoed inside error messages of libraries and servers.
+//! path, and every byte crier writes passes through [`Redactor::scrub`].
+//!
+//! The redactor is one registry of secrets that derives every form a secret travels in
+//! itself: raw, percent-encoded and -decoded, form-encoded, JSON-escaped, and base64 (alone,
+//! and as the credentials of Basic auth and SMTP `AUTH`). It masks a secret even where a line
+//! break splits it. Secrets known before the settings are understood (every URL-like argument,
+//! broadly) are provisional: once the destinations are parsed, their services' own
+//! declarations replace them, so ids and words the user needs back are not masked.
 
 use std::sync::RwLock;
 
+use base64::Engine;
+
+use crate::url;
+
 pub const MASK: &str = "***";
 
-/// The secrets of this run. Shared by every thread that writes output.
+/// Shorter secrets are not worth masking: they would mask common words.
+const MIN_LEN: usize = 4;
+
+/// A secret as a service declares it; the redactor masks every form it travels in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Secret {
+    Text(String),
+    /// A user name and password, sent as Basic auth or SMTP `AUTH`.
+    Login {
+        user: String,
+        password: String,
+    },
+    /// A secret crier made itself (the SES password): the CI runner is told to mask it too.
+    Derived(String),
+}
+
 #[derive(Debug, Default)]
 pub struct Redactor {
-    secrets: RwLock<Vec<String>>,
+    /// Every form of every secret, longest first.
+    forms: RwLock<Vec<String>>,
+    /// Forms known before the destinations were parsed.
+    provisional: RwLock<Vec<String>>,
 }
 
 impl Redactor {
@@ -18,92 +46,244 @@ impl Redactor {
         Redactor::default()
     }
 
-    /// Remembers a secret. Very short strings are not worth masking (they would mask common
-    /// words) and are not secrets worth the name.
+    /// Remembers a secret and every form of it.
     pub fn add(&self, secret: &str) {
-        let secret = secret.trim();
-        if secret.chars().count() < 4 {
-            return;
-        }
-        let mut secrets = self.secrets.write().unwrap_or_else(|e| e.into_inner());
-        if !secrets.iter().any(|s| s == secret) {
-            secrets.push(secret.to_owned());
-            // Longest first, so a secret containing another is masked whole.
-            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let forms = forms(secret);
+        insert(&self.forms, forms);
+    }
+
+    pub fn register(&self, secret: &Secret) {
+        match secret {
+            Secret::Text(text) | Secret::Derived(text) => self.add(text),
+            Secret::Login { user, password } => self.add_login(user, password),
         }
     }
 
-    /// `text` with every known secret, and its percent-encoded form, replaced by `***`.
-    pub fn scrub(&self, text: &str) -> String {
-        let secrets = self.secrets.read().unwrap_or_else(|e| e.into_inner());
-        let mut out = text.to_owned();
-        for secret in secrets.iter() {
-            out = out.replace(secret.as_str(), MASK);
-            for keep in [&b"-._~/"[..], &b"-._~"[..]] {
-                let encoded = percent_encode(secret, keep);
-                if encoded != *secret {
-                    out = out.replace(&encoded, MASK);
+    /// Remembers a user name and password, and the base64 blobs they are sent as.
+    pub fn add_login(&self, user: &str, password: &str) {
+        self.add(password);
+        let b64 = &base64::engine::general_purpose::STANDARD;
+        for blob in [
+            format!("{user}:{password}"),
+            format!("\0{user}\0{password}"),
+            format!("{user}\0{user}\0{password}"),
+        ] {
+            self.add(&b64.encode(blob));
+        }
+        self.add(&format!("{user}:{password}"));
+    }
+
+    /// A secret of a header (`Authorization: Bearer X`): the value, the value without its
+    /// scheme word, and what a Basic value decodes to.
+    pub fn add_header_value(&self, value: &str) {
+        self.add(value);
+        if let Some((scheme, credential)) = value.trim().split_once(' ') {
+            self.add(credential);
+            if scheme.eq_ignore_ascii_case("basic") {
+                let decoded = base64::engine::general_purpose::STANDARD.decode(credential.trim());
+                if let Some(text) = decoded.ok().and_then(|d| String::from_utf8(d).ok()) {
+                    self.add(&text);
+                    text.split(':').for_each(|part| self.add(part));
                 }
+            }
+        }
+    }
+
+    /// Secrets known before the settings are understood, masked until [`Redactor::settle`].
+    pub fn add_provisional(&self, secret: &str) {
+        insert(&self.provisional, forms(secret));
+    }
+
+    /// Forgets the provisional secrets: the precise ones are registered now.
+    pub fn settle(&self) {
+        self.provisional
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// `text` with every form of every known secret replaced by `***`, also where a line
+    /// break splits a secret.
+    pub fn scrub(&self, text: &str) -> String {
+        let forms = self.forms.read().unwrap_or_else(|e| e.into_inner());
+        let provisional = self.provisional.read().unwrap_or_else(|e| e.into_inner());
+        if forms.is_empty() && provisional.is_empty() {
+            return text.to_owned();
+        }
+        // The text without line breaks, and where each of its bytes stands in `text`.
+        let mut folded = Vec::with_capacity(text.len());
+        let mut origin = Vec::with_capacity(text.len());
+        for (i, b) in text.bytes().enumerate() {
+            if b != b'\n' && b != b'\r' {
+                folded.push(b);
+                origin.push(i);
+            }
+        }
+        let mut masked = vec![false; text.len()];
+        for form in forms.iter().chain(provisional.iter()) {
+            let needle = form.as_bytes();
+            let mut from = 0;
+            while let Some(at) = find(&folded[from..], needle) {
+                let start = from + at;
+                for &i in &origin[start..start + needle.len()] {
+                    masked[i] = true;
+                }
+                from = start + 1;
+            }
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut in_mask = false;
+        for (i, c) in text.char_indices() {
+            if masked[i] {
+                if !in_mask {
+                    out.push_str(MASK);
+                }
+                in_mask = true;
+            } else {
+                out.push(c);
+                // A line break inside a masked secret keeps it one mask.
+                in_mask = in_mask && (c == '\n' || c == '\r');
             }
         }
         out
     }
 }
 
-fn percent_encode(text: &str, keep: &[u8]) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || keep.contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
+fn insert(list: &RwLock<Vec<String>>, forms: Vec<String>) {
+    let mut list = list.write().unwrap_or_else(|e| e.into_inner());
+    for form in forms {
+        if !list.contains(&form) {
+            list.push(form);
+        }
+    }
+    list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > haystack.len() {
+        return None;
+    }
+    let first = needle[0];
+    let mut i = 0;
+    while i + needle.len() <= haystack.len() {
+        match haystack[i..=haystack.len() - needle.len()]
+            .iter()
+            .position(|&b| b == first)
+        {
+            None => return None,
+            Some(at) => {
+                let start = i + at;
+                if &haystack[start..start + needle.len()] == needle {
+                    return Some(start);
+                }
+                i = start + 1;
+            }
+        }
+    }
+    None
+}
+
+/// Every form a secret travels in.
+fn forms(secret: &str) -> Vec<String> {
+    let secret = secret.trim();
+    if secret.chars().count() < MIN_LEN {
+        return Vec::new();
+    }
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let json = serde_json::to_string(secret).expect("a string serialises");
+    let json = json[1..json.len() - 1].to_owned();
+    let candidates = [
+        secret.to_owned(),
+        url::percent_encode(secret, b"-._~/"),
+        url::percent_encode(secret, b"-._~"),
+        url::form_encode(secret),
+        url::percent_decode(secret),
+        json.clone(),
+        // As Go's encoding/json writes it.
+        json.replace('&', "\\u0026")
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e"),
+        b64.encode(secret),
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(secret),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret),
+    ];
+    let mut out: Vec<String> = Vec::new();
+    for form in candidates {
+        if form.chars().count() >= MIN_LEN && !out.contains(&form) {
+            out.push(form);
         }
     }
     out
 }
 
-/// The parts of a URL that are secret: user information, the path, the query and the
-/// fragment. Each is returned whole, and the path's and query's longer pieces on their own,
-/// so a server that echoes only the token is caught too.
-pub fn url_secrets(url: &str) -> Vec<String> {
+/// Whether a URL path segment or query value looks like a credential rather than a word:
+/// `T0123ABC`, `sEcReT`, a long random run. `services`, `workflows`, `triggers` do not.
+fn token_like(text: &str) -> bool {
+    let n = text.chars().count();
+    let mixed = text
+        .chars()
+        .any(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
+    (n >= 6 && mixed) || n >= 24
+}
+
+/// The parts of a web URL that are secret: user information, the path and the query whole,
+/// and their credential-like pieces on their own, so a server that echoes only the token is
+/// caught too.
+pub fn url_secrets(raw: &str) -> Vec<String> {
+    let Some((_, rest)) = raw.split_once("://") else {
+        return vec![raw.to_owned()];
+    };
     let mut secrets = Vec::new();
-    let Some((scheme, rest)) = url.split_once("://") else {
-        secrets.push(url.to_owned());
-        return secrets;
-    };
-    // In an IRC URL the nick and the channel are public; only the key and password are not.
-    if scheme.eq_ignore_ascii_case("irc") || scheme.eq_ignore_ascii_case("ircs") {
-        let query = rest.split_once('?').map_or("", |(_, q)| q);
-        let query = query.split('#').next().unwrap_or("");
-        return query
-            .split('&')
-            .filter_map(|pair| pair.split_once('=').map(|(_, v)| v.to_owned()))
-            .collect();
-    }
-    let (authority, tail) = match rest.find(['/', '?', '#']) {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    if let Some((userinfo, host)) = authority.rsplit_once('@') {
-        secrets.push(userinfo.to_owned());
-        secrets.extend(userinfo.split(':').map(str::to_owned));
-        // pushover://USER_KEY@APP_TOKEN: the "host" is a credential too.
-        if url.to_ascii_lowercase().starts_with("pushover://") {
-            secrets.push(host.to_owned());
+    // Read both ways: a password with an unencoded `/`, `?` or `#` is masked whole.
+    for parts in [url::parts(rest), url::credential_parts(rest)] {
+        if let Some(userinfo) = parts.userinfo {
+            secrets.push(userinfo.to_owned());
+            secrets.extend(userinfo.split(':').map(str::to_owned));
         }
     }
+    let tail = url::parts(rest).tail;
     if tail.len() > 1 {
         secrets.push(tail.to_owned());
-        let (path, query) = tail.split_once(['?', '#']).unwrap_or((tail, ""));
-        secrets.extend(
-            path.split('/')
-                .filter(|segment| segment.len() >= 6)
-                .map(str::to_owned),
-        );
+        let (path, query, fragment) = url::split_tail(tail);
+        secrets.push(path.to_owned());
+        secrets.extend(path.split('/').filter(|s| token_like(s)).map(str::to_owned));
         secrets.push(query.to_owned());
-        for pair in query.split(['&', '#']) {
-            secrets.push(pair.split_once('=').map_or(pair, |(_, v)| v).to_owned());
+        secrets.push(fragment.to_owned());
+        for (key, value) in url::query_pairs(query) {
+            let named_secret = is_sensitive_header(key) || key.eq_ignore_ascii_case("sig");
+            if named_secret || token_like(&url::percent_decode(value)) {
+                secrets.push(value.to_owned());
+            }
         }
+    }
+    secrets.retain(|s| !s.is_empty() && s != "/");
+    secrets
+}
+
+/// The user name and password of a web URL (`https://user:pw@host/`), sent as Basic auth.
+pub fn url_login(raw: &str) -> Option<Secret> {
+    let (_, rest) = raw.split_once("://")?;
+    let (user, password) = url::parts(rest).userinfo?.split_once(':')?;
+    Some(Secret::Login {
+        user: url::percent_decode(user),
+        password: url::percent_decode(password),
+    })
+}
+
+/// Before a URL is understood: every part that might be secret, broadly.
+pub fn provisional_secrets(raw: &str) -> Vec<String> {
+    let Some((_, rest)) = raw.split_once("://").or_else(|| raw.split_once(':')) else {
+        return vec![raw.to_owned()];
+    };
+    let mut secrets = url_secrets(raw);
+    for parts in [url::parts(rest), url::credential_parts(rest)] {
+        // pushover://USER_KEY@APP_TOKEN: even the "host" can be a credential.
+        if parts.userinfo.is_some() {
+            secrets.push(parts.hostport.to_owned());
+        }
+        let (path, query, _) = url::split_tail(parts.tail);
+        secrets.extend(path.split('/').filter(|s| s.len() >= 6).map(str::to_owned));
+        secrets.extend(url::query_pairs(query).iter().map(|(_, v)| v.to_string()));
     }
     secrets
 }
@@ -113,15 +293,11 @@ pub fn display_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return MASK.into();
     };
-    let (authority, tail) = match rest.find(['/', '?', '#']) {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if tail.is_empty() || tail == "/" {
-        format!("{scheme}://{host}{tail}")
+    let parts = url::parts(rest);
+    if parts.tail.is_empty() || parts.tail == "/" {
+        format!("{scheme}://{}{}", parts.hostport, parts.tail)
     } else {
-        format!("{scheme}://{host}/{MASK}")
+        format!("{scheme}://{}/{MASK}", parts.hostport)
     }
 }
 
@@ -192,14 +368,6 @@ mod tests {
     }
 
     #[test]
-    fn irc_urls_hide_only_their_key_and_password() {
-        assert_eq!(
-            url_secrets("ircs://crier@irc.example.com/builds?key=sesame&password=hunter22"),
-            ["sesame", "hunter22"]
-        );
-    }
-
-    #[test]
     fn sensitive_headers_are_recognised_and_masked() {
         assert!(is_sensitive_header("Authorization"));
         assert!(is_sensitive_header("X-Api-Key"));
@@ -213,5 +381,30 @@ mod tests {
             "Authorization …"
         );
         assert_eq!(header_for_display("X-Team: a"), "X-Team: a");
+    }
+
+    #[test]
+    fn every_form_is_masked_and_words_are_not() {
+        let r = Redactor::new();
+        r.add("p@ss+w/rd");
+        r.add_login("mailer", "hunter2!x");
+        r.add_header_value("Bearer tok-3n-XYZ");
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        for leak in [
+            "p@ss+w/rd".to_owned(),
+            "p%40ss%2Bw%2Frd".to_owned(),
+            "p%40ss%2Bw/rd".to_owned(),
+            b64("mailer:hunter2!x"),
+            b64("\0mailer\0hunter2!x"),
+            "tok-3n-XYZ".to_owned(),
+            "tok-3n\n-XYZ".to_owned(),
+        ] {
+            let out = r.scrub(&format!("server said: {leak} (end)"));
+            assert!(!out.contains(&leak), "{leak:?} in {out:?}");
+            assert!(out.contains("***") && out.ends_with("(end)"), "{out}");
+        }
+        let secrets = url_secrets("https://x.logic.azure.com/workflows/a1B2c3/triggers/manual/paths/invoke?sp=%2Ftriggers%2Fmanual&sig=Zx9sEcReT");
+        assert!(!secrets.iter().any(|s| s == "workflows" || s == "triggers"));
+        assert!(secrets.iter().any(|s| s == "Zx9sEcReT"));
     }
 }

@@ -1,6 +1,11 @@
-//! What the run tells people: one stderr line per event, GitHub annotations, step outputs and
-//! a step summary. Everything written passes through the [`Redactor`] first. stdout is left
-//! to the payloads and the context that were asked for.
+//! The only way out: every byte crier writes goes through here. stdout carries what was asked
+//! for (payloads, the context, help); stderr one line per event, and GitHub annotations; and
+//! step outputs and a summary go to their files.
+//!
+//! Everything passes the [`Redactor`] first, whole, before anything shortens or splits it. A
+//! line that carries outside text (a server's body, a library's error, user text) stays one
+//! line: line breaks become spaces, so no text can start a workflow command (`::add-mask::`)
+//! on a line of its own. Payloads printed on GitHub are fenced with `::stop-commands::`.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -8,6 +13,18 @@ use std::io::Write;
 use crate::deliver::Outcome;
 use crate::env::Env;
 use crate::redact::Redactor;
+
+/// The longest line written to stderr, in characters; a server's body is cut to fit.
+const MAX_LINE: usize = 1000;
+
+/// A token for `::stop-commands::` no text can guess.
+fn fence_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    format!("crier-{random:016x}")
+}
 
 pub struct Report<'a> {
     redactor: &'a Redactor,
@@ -66,9 +83,50 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// What was asked for, on stdout: help, the version, the context.
+    pub fn out(&self, text: &str) {
+        let text = self.redactor.scrub(text);
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{}", text.trim_end_matches('\n'));
+    }
+
+    /// Payloads as they would be sent, one after another on stdout, each after its heading
+    /// on stderr. On GitHub, where a payload holds a line that the runner would read as a
+    /// workflow command (an e-mail's text with a commit message line `::add-mask::…`), the
+    /// runner is told to stop reading commands around them.
+    pub fn payloads(&self, payloads: &[(String, String)]) {
+        let commands = payloads
+            .iter()
+            .any(|(_, p)| p.lines().any(|l| l.trim_start().starts_with("::")));
+        let fence = (self.annotate && commands).then(fence_token);
+        if let Some(token) = &fence {
+            println!("::stop-commands::{token}");
+        }
+        for (heading, payload) in payloads {
+            self.line(heading);
+            let mut stdout = std::io::stdout().lock();
+            let _ = writeln!(stdout, "{}", self.redactor.scrub(payload));
+            let _ = stdout.flush();
+        }
+        let mut stdout = std::io::stdout().lock();
+        if let Some(token) = &fence {
+            let _ = writeln!(stdout, "::{token}::");
+        }
+    }
+
     /// A progress or diagnostic line on stderr.
     pub fn line(&self, text: &str) {
-        eprintln!("crier: {}", self.redactor.scrub(text));
+        eprintln!("crier: {}", self.one_line(text));
+    }
+
+    /// `text` masked, then made one line and kept to a readable length.
+    fn one_line(&self, text: &str) -> String {
+        let text = self.redactor.scrub(text);
+        let flat: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        crate::markup::fit(&flat, MAX_LINE, crate::markup::plain).0
     }
 
     pub fn warning(&self, text: &str) {
@@ -80,7 +138,7 @@ impl<'a> Report<'a> {
     }
 
     fn problem(&self, level: &str, text: &str) {
-        let text = self.redactor.scrub(text);
+        let text = self.one_line(text);
         if self.annotate {
             // The runner reads workflow commands from stderr as well as stdout.
             eprintln!("::{level}::{}", escape_command_data(&text));

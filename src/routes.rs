@@ -11,7 +11,8 @@
 //!
 //! Unknown keys are errors that name the key and its line, so a misspelt filter cannot match
 //! everything. `${VAR}` is replaced from the environment after parsing (a value cannot change
-//! the file's structure), and an unset variable is an error naming it.
+//! the file's structure), and an unset variable is an error naming it. Every value substituted
+//! is a secret, handed to the caller's `secret` as soon as it is read.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,7 +22,8 @@ use serde::Deserialize;
 use crate::context::Context;
 use crate::env::Env;
 use crate::error::UsageError;
-use crate::settings::{self, Layer, TemplateSource};
+use crate::settings::values::{self, TemplateSource};
+use crate::settings::Layer;
 use crate::status::OnFilter;
 
 #[derive(Deserialize)]
@@ -92,7 +94,7 @@ pub struct Routes {
 }
 
 /// Reads and checks the routes file at `path`.
-pub fn load(path: &Path, env: &Env) -> Result<Routes, UsageError> {
+pub fn load(path: &Path, env: &Env, secret: &dyn Fn(&str)) -> Result<Routes, UsageError> {
     let shown = path.display().to_string();
     let bad = |why: String| UsageError::new(format!("routes file {shown}: {why}"));
     let text = std::fs::read_to_string(path).map_err(|e| {
@@ -104,7 +106,7 @@ pub fn load(path: &Path, env: &Env) -> Result<Routes, UsageError> {
     })?;
     let file: File =
         serde_norway::from_str(&text).map_err(|e| bad(locate(&e.to_string(), &text)))?;
-    let expand = |value: String| expand(&value, env).map_err(&bad);
+    let expand = |value: String| expand(&value, env, secret).map_err(&bad);
     let expand_all = |values: Vec<String>| {
         values
             .into_iter()
@@ -116,7 +118,7 @@ pub fn load(path: &Path, env: &Env) -> Result<Routes, UsageError> {
         Some(layer) => {
             // Expand every string of the defaults, whatever setting it belongs to.
             let mut value = serde_json::to_value(layer).expect("settings serialise");
-            expand_json(&mut value, env).map_err(&bad)?;
+            expand_json(&mut value, env, secret).map_err(&bad)?;
             serde_json::from_value(value).expect("settings deserialise")
         }
         None => Layer::default(),
@@ -140,12 +142,12 @@ pub fn load(path: &Path, env: &Env) -> Result<Routes, UsageError> {
             None => None,
         };
         let template = match spec.template {
-            Some(t) => Some(settings::read_template(&expand(t)?).map_err(in_route)?),
+            Some(t) => Some(values::read_template(&expand(t)?).map_err(in_route)?),
             None => None,
         };
         let headers = expand_all(spec.headers.map(OneOrMany::into_vec).unwrap_or_default())?
             .iter()
-            .map(|h| settings::parse_header(h))
+            .map(|h| values::parse_header(h))
             .collect::<Result<Vec<_>, _>>()
             .map_err(in_route)?;
         let vars = match spec.vars {
@@ -153,7 +155,7 @@ pub fn load(path: &Path, env: &Env) -> Result<Routes, UsageError> {
                 .into_iter()
                 .map(|(k, v)| Ok((k, expand(v)?)))
                 .collect::<Result<BTreeMap<_, _>, UsageError>>()?,
-            Some(Vars::List(list)) => settings::parse_vars(&expand_all(list)?).map_err(in_route)?,
+            Some(Vars::List(list)) => values::parse_vars(&expand_all(list)?).map_err(in_route)?,
             None => BTreeMap::new(),
         };
         let list = |filter: Option<OneOrMany>| filter.map(OneOrMany::into_vec).unwrap_or_default();
@@ -269,7 +271,7 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 }
 
 /// Replaces every `${NAME}` with the environment's value.
-fn expand(text: &str, env: &Env) -> Result<String, String> {
+fn expand(text: &str, env: &Env, secret: &dyn Fn(&str)) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {
@@ -285,6 +287,7 @@ fn expand(text: &str, env: &Env) -> Result<String, String> {
         let value = env
             .get(name)
             .ok_or_else(|| format!("${{{name}}} is not set in the environment"))?;
+        secret(value);
         out.push_str(value);
         rest = &after[end + 1..];
     }
@@ -292,12 +295,16 @@ fn expand(text: &str, env: &Env) -> Result<String, String> {
     Ok(out)
 }
 
-fn expand_json(value: &mut serde_json::Value, env: &Env) -> Result<(), String> {
+fn expand_json(
+    value: &mut serde_json::Value,
+    env: &Env,
+    secret: &dyn Fn(&str),
+) -> Result<(), String> {
     match value {
-        serde_json::Value::String(s) => *s = expand(s, env)?,
-        serde_json::Value::Array(items) => {
-            items.iter_mut().try_for_each(|v| expand_json(v, env))?
-        }
+        serde_json::Value::String(s) => *s = expand(s, env, secret)?,
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .try_for_each(|v| expand_json(v, env, secret))?,
         _ => {}
     }
     Ok(())
@@ -328,10 +335,14 @@ mod tests {
     #[test]
     fn variables_are_expanded_and_an_unset_one_is_named() {
         let env = Env::from_pairs(&[("HOOK", "https://x/y"), ("EMPTY", "")]);
-        assert_eq!(expand("${HOOK}?a=1", &env).unwrap(), "https://x/y?a=1");
-        assert_eq!(expand("plain", &env).unwrap(), "plain");
-        assert!(expand("${NOPE}", &env).unwrap_err().contains("${NOPE}"));
-        assert!(expand("${EMPTY}", &env).unwrap_err().contains("${EMPTY}"));
-        assert!(expand("${HOOK", &env).is_err());
+        let seen = std::cell::RefCell::new(Vec::new());
+        let secret = |s: &str| seen.borrow_mut().push(s.to_owned());
+        let expand = |text: &str| expand(text, &env, &secret);
+        assert_eq!(expand("${HOOK}?a=1").unwrap(), "https://x/y?a=1");
+        assert_eq!(expand("plain").unwrap(), "plain");
+        assert!(expand("${NOPE}").unwrap_err().contains("${NOPE}"));
+        assert!(expand("${EMPTY}").unwrap_err().contains("${EMPTY}"));
+        assert!(expand("${HOOK").is_err());
+        assert_eq!(*seen.borrow(), ["https://x/y"]);
     }
 }

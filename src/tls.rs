@@ -25,6 +25,17 @@ pub fn private_ca(env: &Env) -> Result<Vec<CertificateDer<'static>>, UsageError>
     Ok(certs)
 }
 
+/// Whether every certificate of a private CA can be used as a root.
+pub fn check(certs: &[CertificateDer<'static>]) -> Result<(), UsageError> {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in certs {
+        roots.add(cert.clone()).map_err(|e| {
+            UsageError::new(format!("SSL_CERT_FILE: a certificate cannot be used ({e})"))
+        })?;
+    }
+    Ok(())
+}
+
 /// A rustls client configuration trusting Mozilla's roots and `extra`.
 pub fn client_config(
     extra: &[CertificateDer<'static>],

@@ -4,7 +4,6 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use town_crier::context;
-use town_crier::destination::Destination;
 use town_crier::env::Env;
 use town_crier::markup;
 use town_crier::render::{truncate, Renderer};
@@ -101,9 +100,14 @@ proptest! {
 
     #[test]
     fn any_destination_is_parsed_or_refused_without_panic(raw in any::<String>(), tail in "[a-z+:/.@?=&%0-9]{0,40}") {
-        let _ = Destination::parse(1, &raw);
-        let _ = Destination::parse(1, &format!("slack+https://{tail}"));
-        let _ = Destination::parse(1, &format!("{tail}://x"));
+        let settings = settings(&[]).unwrap();
+        let env = Env::default();
+        let setup = town_crier::services::Setup { settings: &settings, env: &env };
+        for raw in [raw.clone(), format!("slack+https://{tail}"), format!("{tail}://x")] {
+            if let Ok((service, url)) = town_crier::services::route(&raw) {
+                let _ = service.open(&url, &setup);
+            }
+        }
     }
 
     #[test]
@@ -118,11 +122,11 @@ proptest! {
         let path = path.to_string_lossy().into_owned();
         let env = Env::from_pairs(&[("GITHUB_ACTIONS", "true"), ("GITHUB_EVENT_NAME", name), ("GITHUB_EVENT_PATH", &path)]);
         let settings = Settings::load(Layer::default(), &env).unwrap().0;
-        let ctx = context::detect(&env, &settings, &mut Vec::new()).unwrap();
+        let ctx = context::detect(&env, &settings.given(), &mut Vec::new()).unwrap();
         // Every built-in template renders it to JSON.
         let data = serde_json::to_value(&ctx).unwrap();
-        for format in town_crier::formats::FORMATS {
-            Renderer::new().payload("built-in", format.template(), &data).unwrap();
+        for template in town_crier::services::templates() {
+            Renderer::new().payload("built-in", template, &data).unwrap();
         }
     }
 

@@ -20,8 +20,19 @@ use serde_json::Value;
 
 use crate::env::Env;
 use crate::error::UsageError;
-use crate::settings::Settings;
 use crate::status::Status;
+
+/// What the settings say about the run; everything else is detected.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub status: Option<Status>,
+    pub event: Option<String>,
+    pub environment: Option<String>,
+    pub image: Option<String>,
+    pub mention: Option<String>,
+    pub vars: BTreeMap<String, String>,
+    pub event_file: Option<std::path::PathBuf>,
+}
 
 /// The template context of SPEC §4. Absent values are left out of the JSON, so a template
 /// sees them as empty.
@@ -209,7 +220,7 @@ pub struct Detected {
 /// `warnings` collects what a user should know but that does not stop the run.
 pub fn detect(
     env: &Env,
-    settings: &Settings,
+    settings: &Given,
     warnings: &mut Vec<String>,
 ) -> Result<Context, UsageError> {
     let payload = read_event_file(env, settings, warnings)?;
@@ -287,7 +298,7 @@ pub(crate) fn ref_of(tag: Option<&str>, branch: Option<&str>, repo_url: Option<&
 /// must be readable JSON; the CI's own file is best effort.
 fn read_event_file(
     env: &Env,
-    settings: &Settings,
+    settings: &Given,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Value>, UsageError> {
     if let Some(path) = &settings.event_file {
@@ -313,7 +324,7 @@ fn read_json(path: &Path) -> Result<Value, String> {
 }
 
 /// Applies the settings over what was detected and derives the remaining fields.
-fn finish(ctx: &mut Context, detected: Detected, settings: &Settings) {
+fn finish(ctx: &mut Context, detected: Detected, settings: &Given) {
     ctx.status = Some(
         settings
             .status

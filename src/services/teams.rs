@@ -4,44 +4,43 @@
 //! (`*.webhook.office.com`) are still served, with a warning: Microsoft is retiring them, and
 //! they report errors inside a 200 whose body is not `1`.
 
-use serde_json::Value;
-
-use super::{describe, host_is, judge_http, Format, Reply, Verdict};
+use super::json::JsonApi;
+use super::{Host, Spec};
+use crate::http::{describe, judge_http, Reply};
+use crate::url::{host_is, host_of};
+use crate::verdict::Verdict;
 
 pub struct Teams;
 
-/// "The message size limit is 28 KB", for the whole JSON.
-pub const MAX_BYTES: usize = 28 * 1024;
+static SPEC: Spec = Spec {
+    name: "teams",
+    about: "Microsoft Teams Workflows webhook (Adaptive Card)",
+    forms: &[
+        "https://*.logic.azure.com/…",
+        "https://*.powerplatform.com/…",
+    ],
+    schemes: &[],
+    hosts: &[
+        Host::Domain("webhook.office.com"),
+        Host::Domain("logic.azure.com"),
+        Host::Domain("powerplatform.com"),
+        Host::Domain("powerautomate.com"),
+        Host::Exact("outlook.office.com"),
+    ],
+    can_edit: false,
+    template: Some(include_str!("../../templates/teams.json")),
+    // "The message size limit is 28 KB", for the whole JSON.
+    max_bytes: Some(28 * 1024),
+};
 
 fn is_legacy(url: &str) -> bool {
-    let host = url
-        .split_once("://")
-        .map_or("", |(_, rest)| {
-            rest.split(['/', ':', '?']).next().unwrap_or("")
-        })
-        .to_ascii_lowercase();
+    let host = host_of(url);
     host_is(&host, "webhook.office.com") || host == "outlook.office.com"
 }
 
-impl Format for Teams {
-    fn name(&self) -> &'static str {
-        "teams"
-    }
-
-    fn detects(&self, host: &str, _path: &str) -> bool {
-        [
-            "webhook.office.com",
-            "logic.azure.com",
-            "powerplatform.com",
-            "powerautomate.com",
-        ]
-        .iter()
-        .any(|domain| host_is(host, domain))
-            || host == "outlook.office.com"
-    }
-
-    fn template(&self) -> &'static str {
-        include_str!("../../templates/teams.json")
+impl JsonApi for Teams {
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn notice(&self, url: &str) -> Option<String> {
@@ -52,15 +51,6 @@ impl Format for Teams {
         })
     }
 
-    fn check(&self, _payload: &Value, body: &str) -> Option<String> {
-        (body.len() > MAX_BYTES).then(|| {
-            format!(
-                "the payload is {} bytes; Teams accepts at most 28 KB",
-                body.len()
-            )
-        })
-    }
-
     fn judge(&self, url: &str, reply: &Reply) -> Verdict {
         if !is_legacy(url) {
             return judge_http(reply);
@@ -68,17 +58,12 @@ impl Format for Teams {
         // Connectors "return 200 for what they think are retry-able" errors; only a number
         // in the body means success.
         match reply.status {
-            200 if reply.body.trim() == "1" => Verdict::Delivered {
-                detail: "HTTP 200 1".into(),
-                message_id: None,
-            },
+            200 if reply.body.trim() == "1" => Verdict::delivered("HTTP 200 1"),
             200 if reply.body.contains("429") => Verdict::Retry {
                 reason: describe(reply),
                 after: reply.retry_after,
             },
-            200 => Verdict::Failed {
-                reason: describe(reply),
-            },
+            200 => Verdict::failed(describe(reply)),
             _ => judge_http(reply),
         }
     }
@@ -88,16 +73,9 @@ impl Format for Teams {
 mod tests {
     use super::*;
 
-    fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            retry_after: None,
-            body: body.into(),
-        }
-    }
-
     #[test]
     fn workflows_accept_any_2xx_and_connectors_only_1() {
+        let reply = Reply::new;
         let workflows = "https://x.environment.api.powerplatform.com/powerautomate/a";
         let legacy = "https://acme.webhook.office.com/webhookb2/x";
         assert!(matches!(

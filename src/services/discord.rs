@@ -3,36 +3,42 @@
 //! `mention` asks for it. Requests go to API v10 with `?wait=true`, so Discord answers with
 //! the message (and its id) instead of a silent 204. A 429 carries `retry_after` in seconds.
 
-use std::time::Duration;
-
 use serde_json::Value;
 
-use super::{describe, host_is, judge_http, Format, Options, Reply, Request, Verdict};
+use super::json::{JsonApi, Shape};
+use super::{Host, Spec};
+use crate::http::{describe, judge_http, seconds_wait, Reply, Request};
+use crate::verdict::Verdict;
 
 pub struct Discord;
+
+static SPEC: Spec = Spec {
+    name: "discord",
+    about: "Discord webhook (embed)",
+    forms: &["https://discord.com/api/webhooks/ID/TOKEN"],
+    schemes: &[],
+    hosts: &[
+        Host::DomainPath("discord.com", "/webhooks/"),
+        Host::DomainPath("discordapp.com", "/webhooks/"),
+    ],
+    can_edit: true,
+    template: Some(include_str!("../../templates/discord.json")),
+    max_bytes: None,
+};
 
 /// Discord's documented embed limits.
 const MAX_EMBED_TOTAL: usize = 6000;
 const MAX_CONTENT: usize = 2000;
 
-impl Format for Discord {
-    fn name(&self) -> &'static str {
-        "discord"
-    }
-
-    fn detects(&self, host: &str, path: &str) -> bool {
-        (host_is(host, "discord.com") || host_is(host, "discordapp.com"))
-            && (path.starts_with("/api/webhooks/") || path.contains("/webhooks/"))
-    }
-
-    fn template(&self) -> &'static str {
-        include_str!("../../templates/discord.json")
+impl JsonApi for Discord {
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     /// A new message goes to API v10 with `?wait=true`, so Discord answers with the message
     /// (and its id) instead of a silent 204; an edit is a PATCH of that message. Both carry
     /// the payload's `allowed_mentions`: Discord does not remember them for an edit.
-    fn request(&self, url: &str, payload: Value, options: &Options) -> Result<Request, String> {
+    fn request(&self, url: &str, payload: Value, shape: &Shape) -> Result<Request, String> {
         // The unversioned API is v6, where retry_after was in milliseconds.
         let url = url.replacen("/api/webhooks/", "/api/v10/webhooks/", 1);
         let (base, query) = url.split_once('?').unwrap_or((&url, ""));
@@ -41,10 +47,10 @@ impl Format for Discord {
             .filter(|p| !p.is_empty() && !p.starts_with("wait=") && !p.starts_with("thread_id="))
             .map(str::to_owned)
             .collect();
-        if let Some(thread) = options.thread {
+        if let Some(thread) = shape.thread {
             params.push(format!("thread_id={thread}"));
         }
-        let (method, target) = match options.edit {
+        let (method, target) = match shape.edit {
             Some(id) => (
                 "PATCH",
                 format!("{}/messages/{id}", base.trim_end_matches('/')),
@@ -58,28 +64,22 @@ impl Format for Discord {
             true => target,
             false => format!("{target}?{}", params.join("&")),
         };
-        Ok(Request {
-            method,
-            url,
-            // "Client requests that do not have a valid User Agent specified may be blocked."
-            headers: vec![(
-                "User-Agent".into(),
-                concat!(
-                    "DiscordBot (https://github.com/town-crier/town-crier, ",
-                    env!("CARGO_PKG_VERSION"),
-                    ")"
-                )
-                .into(),
-            )],
-            body: payload.to_string(),
-        })
+        let mut request = Request::post_json(url, payload.to_string());
+        request.method = method;
+        // "Client requests that do not have a valid User Agent specified may be blocked."
+        request.headers.push((
+            "User-Agent".into(),
+            concat!(
+                "DiscordBot (https://github.com/town-crier/town-crier, ",
+                env!("CARGO_PKG_VERSION"),
+                ")"
+            )
+            .into(),
+        ));
+        Ok(request)
     }
 
-    fn can_edit(&self) -> bool {
-        true
-    }
-
-    fn check(&self, payload: &Value, _body: &str) -> Option<String> {
+    fn check(&self, payload: &Value) -> Option<String> {
         let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
         if chars(&payload["content"]) > MAX_CONTENT {
             return Some(format!("content over {MAX_CONTENT} characters"));
@@ -110,17 +110,11 @@ impl Format for Discord {
         match reply.status {
             200..=299 => Verdict::Delivered {
                 detail: format!("HTTP {}", reply.status),
-                message_id: serde_json::from_str::<Value>(&reply.body)
-                    .ok()
-                    .and_then(|v| v["id"].as_str().map(str::to_owned)),
+                message_id: reply.json()["id"].as_str().map(str::to_owned),
             },
             429 => {
                 // The body's float seconds are more precise than the header's whole ones.
-                let asked = serde_json::from_str::<Value>(&reply.body)
-                    .ok()
-                    .and_then(|v| v["retry_after"].as_f64())
-                    .filter(|s| s.is_finite() && *s >= 0.0 && *s < 86_400.0)
-                    .map(Duration::from_secs_f64);
+                let asked = seconds_wait(&reply.json()["retry_after"]);
                 Verdict::Retry {
                     reason: describe(reply),
                     after: asked.or(reply.retry_after),
@@ -138,15 +132,16 @@ impl Format for Discord {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::time::Duration;
 
-    fn request(url: &str, options: Options) -> (&'static str, String) {
-        let r = Discord.request(url, json!({}), &options).unwrap();
+    fn request(url: &str, shape: Shape) -> (&'static str, String) {
+        let r = Discord.request(url, json!({}), &shape).unwrap();
         (r.method, r.url)
     }
 
     #[test]
     fn posts_ask_for_the_message_back_and_edits_patch_it() {
-        let none = Options::default();
+        let none = Shape::default();
         assert_eq!(
             request("https://discord.com/api/webhooks/1/tok", none),
             (
@@ -154,7 +149,7 @@ mod tests {
                 "https://discord.com/api/v10/webhooks/1/tok?wait=true".into()
             )
         );
-        let edit = Options {
+        let edit = Shape {
             edit: Some("99"),
             ..none
         };
@@ -165,7 +160,7 @@ mod tests {
                 "https://discord.com/api/v10/webhooks/1/tok/messages/99".into()
             )
         );
-        let thread = Options {
+        let thread = Shape {
             thread: Some("555"),
             ..none
         };
@@ -181,9 +176,8 @@ mod tests {
     #[test]
     fn answers_are_judged_as_discord_means_them() {
         let reply = |status, body: &str| Reply {
-            status,
             retry_after: Some(Duration::from_secs(2)),
-            body: body.into(),
+            ..Reply::new(status, body)
         };
         match Discord.judge("", &reply(200, r#"{"id": "1234", "channel_id": "5"}"#)) {
             Verdict::Delivered { message_id, .. } => {
@@ -208,9 +202,9 @@ mod tests {
     #[test]
     fn the_embed_total_is_checked() {
         let big = json!({"embeds": [{"title": "t", "description": "d".repeat(4000), "fields": [{"name": "n", "value": "v".repeat(1000)}, {"name": "n", "value": "v".repeat(1000)}]}]});
-        assert!(Discord.check(&big, "").is_some());
+        assert!(Discord.check(&big).is_some());
         assert!(Discord
-            .check(&json!({"embeds": [{"title": "ok"}]}), "")
+            .check(&json!({"embeds": [{"title": "ok"}]}))
             .is_none());
     }
 }

@@ -5,38 +5,65 @@
 
 use serde_json::Value;
 
-use super::{describe, judge_http, Format, Options, Reply, Request, Verdict};
+use super::super::json::{JsonApi, JsonDestination, Shape};
+use super::super::{Setup, Spec};
+use crate::http::{describe, judge_http, Reply, Request};
+use crate::url::percent_decode;
+use crate::verdict::Verdict;
 
 pub struct SlackApi;
 
 /// Slack's Web API.
 pub const API: &str = "https://slack.com/api";
 
-impl Format for SlackApi {
-    fn name(&self) -> &'static str {
-        "slack"
+/// `slack://CHANNEL` as the Web API's URL, with the token from `slack-token`.
+pub fn open(url: &str, setup: &Setup) -> Result<JsonDestination, String> {
+    let url = match url.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("slack") => {
+            let channel = rest.trim_matches('/').replace('#', "%23");
+            if channel.is_empty() {
+                return Err("expected slack://CHANNEL".into());
+            }
+            format!("{API}?channel={channel}")
+        }
+        _ => url.to_owned(),
+    };
+    let token = setup
+        .settings
+        .slack_token
+        .as_deref()
+        .ok_or("slack:// destinations need `slack-token` (a bot token with chat:write)")?;
+    Ok(JsonDestination::new(&SlackApi, &url).with_secret_header(
+        "Authorization",
+        format!("Bearer {token}"),
+        token,
+    ))
+}
+
+impl JsonApi for SlackApi {
+    fn spec(&self) -> &'static Spec {
+        &super::SPEC
     }
 
-    fn detects(&self, _host: &str, _path: &str) -> bool {
-        // Only by form: slack:// or slack+https://…?channel=.
-        false
+    fn check(&self, payload: &Value) -> Option<String> {
+        super::webhook::check_blocks(payload)
     }
 
-    fn template(&self) -> &'static str {
-        include_str!("../../templates/slack.json")
+    /// The channel is not a secret (its id comes back in the message handle); the token,
+    /// declared with the header, is.
+    fn secrets(&self, url: &str) -> Vec<String> {
+        let base = url.split('?').next().unwrap_or(url);
+        crate::redact::url_secrets(base)
     }
 
-    fn request(&self, url: &str, mut payload: Value, options: &Options) -> Result<Request, String> {
-        let token = options
-            .slack_token
-            .ok_or("slack:// destinations need `slack-token` (a bot token with chat:write)")?;
+    fn request(&self, url: &str, mut payload: Value, shape: &Shape) -> Result<Request, String> {
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let channel = query
             .split('&')
             .find_map(|p| p.strip_prefix("channel="))
             .filter(|c| !c.is_empty())
             .ok_or("the URL names no channel (?channel=)")?;
-        let method = match options.edit {
+        let method = match shape.edit {
             Some(handle) => {
                 // A handle is CHANNEL_ID/TS: an update needs the channel's id, not its name.
                 let (channel, ts) = handle.split_once('/').ok_or_else(|| {
@@ -47,32 +74,26 @@ impl Format for SlackApi {
                 "chat.update"
             }
             None => {
-                payload["channel"] = crate::destination::percent_decode(channel).into();
+                payload["channel"] = percent_decode(channel).into();
                 "chat.postMessage"
             }
         };
-        if let Some(thread) = options.thread {
+        if let Some(thread) = shape.thread {
             // A thread is given as a handle (CHANNEL/TS) or a bare ts.
             let ts = thread.rsplit('/').next().unwrap_or(thread);
             payload["thread_ts"] = ts.into();
         }
-        Ok(Request {
-            method: "POST",
-            url: format!("{}/{method}", base.trim_end_matches('/')),
-            headers: vec![("Authorization".into(), format!("Bearer {token}"))],
-            body: payload.to_string(),
-        })
-    }
-
-    fn can_edit(&self) -> bool {
-        true
+        Ok(Request::post_json(
+            format!("{}/{method}", base.trim_end_matches('/')),
+            payload.to_string(),
+        ))
     }
 
     fn judge(&self, _url: &str, reply: &Reply) -> Verdict {
         if reply.status != 200 {
             return judge_http(reply);
         }
-        let body: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+        let body = reply.json();
         if body["ok"] == true {
             let channel = body["channel"].as_str().unwrap_or_default();
             let ts = body["ts"].as_str().unwrap_or_default();
@@ -107,10 +128,7 @@ mod tests {
 
     #[test]
     fn posts_and_updates() {
-        let options = Options {
-            slack_token: Some("xoxb-1"),
-            ..Options::default()
-        };
+        let options = Shape::default();
         let post = SlackApi
             .request(
                 "https://slack.com/api?channel=%23builds",
@@ -120,17 +138,12 @@ mod tests {
             .unwrap();
         assert_eq!(post.url, "https://slack.com/api/chat.postMessage");
         assert_eq!(
-            post.headers,
-            [("Authorization".to_owned(), "Bearer xoxb-1".to_owned())]
-        );
-        assert_eq!(
             serde_json::from_str::<Value>(&post.body).unwrap(),
             json!({"text": "t", "channel": "#builds"})
         );
-        let edit = Options {
+        let edit = Shape {
             edit: Some("C123/1700.1"),
             thread: Some("C123/1600.5"),
-            ..options
         };
         let update = SlackApi
             .request(
@@ -145,21 +158,13 @@ mod tests {
             json!({"text": "t", "channel": "C123", "ts": "1700.1", "thread_ts": "1600.5"})
         );
         assert!(SlackApi
-            .request(
-                "https://slack.com/api?channel=x",
-                json!({}),
-                &Options::default()
-            )
+            .request("https://slack.com/api", json!({}), &options)
             .is_err());
     }
 
     #[test]
     fn ok_false_is_a_failure() {
-        let reply = |body: &str| Reply {
-            status: 200,
-            retry_after: None,
-            body: body.into(),
-        };
+        let reply = |body: &str| Reply::new(200, body);
         match SlackApi.judge("", &reply(r#"{"ok":true,"channel":"C1","ts":"17.5"}"#)) {
             Verdict::Delivered { message_id, .. } => {
                 assert_eq!(message_id.as_deref(), Some("C1/17.5"))

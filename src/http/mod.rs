@@ -3,15 +3,20 @@
 //! has its own timeout, certificates are verified against Mozilla's roots plus a private CA
 //! named by `SSL_CERT_FILE`, and `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` are honoured.
 
-use std::io::ErrorKind;
-use std::time::{Duration, SystemTime};
+mod exchange;
 
+use std::io::ErrorKind;
+use std::time::Duration;
+
+use rustls::pki_types::CertificateDer;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
-use crate::deliver::Attempt;
-use crate::env::Env;
-use crate::error::UsageError;
-use crate::formats::{Format, Reply, Request, Verdict};
+use crate::verdict::Verdict;
+
+pub use exchange::{
+    describe, is_retryable_status, judge_http, judge_ok_body, parse_retry_after, seconds_wait,
+    Reply, Request, FORM, JSON,
+};
 
 /// The most of an answer's body we read: enough for any error message or message id.
 const BODY_LIMIT: u64 = 64 * 1024;
@@ -29,11 +34,11 @@ pub struct NoAnswer {
 }
 
 impl Http {
-    pub fn new(env: &Env) -> Result<Http, UsageError> {
+    /// A client trusting Mozilla's roots and `private_ca`.
+    pub fn new(private_ca: &[CertificateDer<'static>]) -> Http {
         let roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
             .iter()
-            .cloned()
-            .chain(crate::tls::private_ca(env)?)
+            .chain(private_ca)
             .map(|der| Certificate::from_der(der.as_ref()).to_owned())
             .collect();
         let config = ureq::Agent::config_builder()
@@ -46,42 +51,40 @@ impl Http {
                     .build(),
             )
             .build();
-        Ok(Http {
+        Http {
             agent: config.new_agent(),
-        })
+        }
     }
 
-    /// One request with a JSON body (POST, or PATCH for an edit).
-    pub fn send_json(&self, request: &Request, timeout: Duration) -> Result<Reply, NoAnswer> {
+    /// One request, answered within `timeout` (name lookup, connect, TLS and response).
+    pub fn send(&self, request: &Request, timeout: Duration) -> Result<Reply, NoAnswer> {
         let builder = match request.method {
             "PATCH" => self.agent.patch(&request.url),
+            "PUT" => self.agent.put(&request.url),
             _ => self.agent.post(&request.url),
         };
         let mut builder = builder
             .config()
             .timeout_global(Some(timeout))
             .build()
-            .header("Content-Type", "application/json; charset=utf-8");
+            .header("Content-Type", request.content_type);
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
         read_reply(builder.send(request.body.as_bytes()))
     }
 
-    /// One POST of a form (`application/x-www-form-urlencoded`).
-    pub fn post_form(
+    /// One request, judged by `judge`.
+    pub fn attempt(
         &self,
-        url: &str,
-        fields: &[(String, String)],
+        request: &Request,
         timeout: Duration,
-    ) -> Result<Reply, NoAnswer> {
-        let request = self
-            .agent
-            .post(url)
-            .config()
-            .timeout_global(Some(timeout))
-            .build();
-        read_reply(request.send_form(fields.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
+        judge: impl FnOnce(&Reply) -> Verdict,
+    ) -> Verdict {
+        match self.send(request, timeout) {
+            Ok(reply) => judge(&reply),
+            Err(no_answer) => no_answer.into(),
+        }
     }
 }
 
@@ -110,48 +113,16 @@ fn read_reply(
     })
 }
 
-/// One destination's request, judged by its format.
-pub struct Post<'a> {
-    pub http: &'a Http,
-    pub format: &'static dyn Format,
-    pub request: Request,
-}
-
-impl Attempt for Post<'_> {
-    fn attempt(&self, timeout: Duration) -> Verdict {
-        match self.http.send_json(&self.request, timeout) {
-            Ok(reply) => self.format.judge(&self.request.url, &reply),
-            Err(no_answer) => no_answer.into(),
-        }
-    }
-}
-
 impl From<NoAnswer> for Verdict {
     fn from(no_answer: NoAnswer) -> Verdict {
         match no_answer {
             NoAnswer {
                 retryable: true,
                 reason,
-            } => Verdict::Retry {
-                reason,
-                after: None,
-            },
-            NoAnswer { reason, .. } => Verdict::Failed { reason },
+            } => Verdict::retry(reason),
+            NoAnswer { reason, .. } => Verdict::failed(reason),
         }
     }
-}
-
-/// `Retry-After`: whole seconds, or an HTTP date (RFC 9110 §10.2.3).
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    Some(
-        when.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
 }
 
 /// Describes a transport error in our own words. ureq's messages can hold the URL, so they
@@ -160,6 +131,10 @@ fn no_answer(e: &ureq::Error) -> NoAnswer {
     let retry = |reason: &str| NoAnswer {
         retryable: true,
         reason: reason.to_owned(),
+    };
+    let fail = |reason: String| NoAnswer {
+        retryable: false,
+        reason,
     };
     match e {
         ureq::Error::Timeout(_) => retry("no answer within the timeout"),
@@ -170,10 +145,9 @@ fn no_answer(e: &ureq::Error) -> NoAnswer {
         ureq::Error::Io(io) => {
             let text = io.to_string();
             if text.contains("certificate") || text.contains("Certificate") {
-                return NoAnswer {
-                    retryable: false,
-                    reason: format!("TLS: the server's certificate was refused ({text})"),
-                };
+                return fail(format!(
+                    "TLS: the server's certificate was refused ({text})"
+                ));
             }
             retry(match io.kind() {
                 ErrorKind::ConnectionRefused => "connection refused",
@@ -184,41 +158,8 @@ fn no_answer(e: &ureq::Error) -> NoAnswer {
                 _ => "network error",
             })
         }
-        ureq::Error::Tls(why) => NoAnswer {
-            retryable: false,
-            reason: format!("TLS: {why}"),
-        },
-        ureq::Error::Rustls(why) => NoAnswer {
-            retryable: false,
-            reason: format!("TLS: {why}"),
-        },
-        other => NoAnswer {
-            retryable: false,
-            reason: other.to_string(),
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_in_seconds_or_as_a_date() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
-        assert_eq!(
-            parse_retry_after("Fri, 31 Dec 1999 23:59:59 GMT"),
-            Some(Duration::ZERO),
-            "a date in the past means now"
-        );
-        let future = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
-        let wait = parse_retry_after(&future).unwrap();
-        assert!(
-            wait > Duration::from_secs(25) && wait <= Duration::from_secs(30),
-            "{wait:?}"
-        );
-        assert_eq!(parse_retry_after("soon"), None);
-        assert_eq!(parse_retry_after("-1"), None);
+        ureq::Error::Tls(why) => fail(format!("TLS: {why}")),
+        ureq::Error::Rustls(why) => fail(format!("TLS: {why}")),
+        other => fail(other.to_string()),
     }
 }

@@ -4,10 +4,44 @@
 //! Success is `"status": 1`; a 4xx is final (its `errors` are shown), and 429 means the
 //! month's quota is spent, so it is not retried either.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use serde_json::Value;
 
-use crate::formats::{describe, judge_http, Reply, Verdict};
+use super::{Destination, Draft, Message, Notes, Prepared, Secret, Service, Setup, Spec};
+use crate::http::{describe, judge_http, Reply, Request, FORM};
 use crate::markup;
+use crate::net::Net;
+use crate::redact;
+use crate::url::{form_encode, query_pairs};
+use crate::verdict::Verdict;
+
+pub struct Pushover;
+
+static SPEC: Spec = Spec {
+    name: "pushover",
+    about: "Pushover notification to a phone",
+    forms: &[
+        "pushover://USER_KEY@APP_TOKEN",
+        "pushover+https://HOST/PATH?user=USER_KEY&token=APP_TOKEN",
+    ],
+    schemes: &["pushover"],
+    hosts: &[],
+    can_edit: false,
+    template: None,
+    max_bytes: None,
+};
+
+impl Service for Pushover {
+    fn spec(&self) -> &'static Spec {
+        &SPEC
+    }
+
+    fn open(&'static self, url: &str, _setup: &Setup) -> Result<Box<dyn Destination>, String> {
+        Ok(Box::new(Target::parse(url)?))
+    }
+}
 
 /// Pushover's public message API.
 pub const API: &str = "https://api.pushover.net/1/messages.json";
@@ -26,8 +60,10 @@ pub struct Target {
 }
 
 impl Target {
-    /// `pushover://USER@TOKEN`, or `pushover+https://HOST/PATH?user=…&token=…`.
+    /// `pushover://USER@TOKEN`, or (its `pushover+` prefix taken off)
+    /// `https://HOST/PATH?user=…&token=…`.
     pub fn parse(raw: &str) -> Result<Target, String> {
+        let raw = raw.strip_prefix("pushover+").unwrap_or(raw);
         let (scheme, rest) = raw.split_once("://").ok_or("not a URL")?;
         if scheme.eq_ignore_ascii_case("pushover") {
             let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -36,22 +72,21 @@ impl Target {
                 .ok_or("expected pushover://USER_KEY@APP_TOKEN")?;
             return Target::new(API.into(), user, token);
         }
-        let inner = scheme
-            .strip_prefix("pushover+")
-            .filter(|s| *s == "https" || *s == "http")
-            .ok_or("expected pushover:// or pushover+https://")?;
+        if scheme != "https" && scheme != "http" {
+            return Err("expected pushover:// or pushover+https://".into());
+        }
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         let mut user = "";
         let mut token = "";
         let mut others = Vec::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            match pair.split_once('=') {
-                Some(("user", v)) => user = v,
-                Some(("token", v)) => token = v,
-                _ => others.push(pair),
+        for (key, value) in query_pairs(query) {
+            match key {
+                "user" => user = value,
+                "token" => token = value,
+                _ => others.push(format!("{key}={value}")),
             }
         }
-        let mut endpoint = format!("{inner}://{path}");
+        let mut endpoint = format!("{scheme}://{path}");
         if !others.is_empty() {
             endpoint = format!("{endpoint}?{}", others.join("&"));
         }
@@ -66,6 +101,43 @@ impl Target {
             endpoint,
             user: user.to_owned(),
             token: token.to_owned(),
+        })
+    }
+}
+
+impl Destination for Target {
+    fn spec(&self) -> &'static Spec {
+        &SPEC
+    }
+
+    fn shown(&self) -> String {
+        redact::display_url(&self.endpoint)
+    }
+
+    fn secrets(&self) -> Vec<Secret> {
+        let mut secrets = vec![
+            Secret::Text(self.user.clone()),
+            Secret::Text(self.token.clone()),
+        ];
+        secrets.extend(
+            redact::url_secrets(&self.endpoint)
+                .into_iter()
+                .map(Secret::Text),
+        );
+        secrets
+    }
+
+    fn prepare(&self, draft: &Draft) -> Result<Prepared, String> {
+        let (fields, cuts) = form(self, draft.data);
+        let body = form_urlencode(&fields);
+        let mut request = Request::post_json(self.endpoint.clone(), body);
+        request.content_type = FORM;
+        Ok(Prepared {
+            message: Arc::new(Post { fields, request }),
+            notes: Notes {
+                cuts,
+                ..Notes::default()
+            },
         })
     }
 }
@@ -129,7 +201,7 @@ fn priority(status: &str) -> &'static str {
 }
 
 /// The form as it would be sent, with the credentials masked, for `--print-payload`.
-pub fn printable(fields: &[(String, String)]) -> String {
+fn printable(fields: &[(String, String)]) -> String {
     let shown: Vec<(String, String)> = fields
         .iter()
         .map(|(k, v)| {
@@ -145,40 +217,27 @@ pub fn printable(fields: &[(String, String)]) -> String {
 }
 
 /// `application/x-www-form-urlencoded`.
-pub fn form_urlencode(fields: &[(String, String)]) -> String {
-    let encode = |text: &str| {
-        let mut out = String::new();
-        for b in text.bytes() {
-            match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
-                    out.push(b as char)
-                }
-                b' ' => out.push('+'),
-                _ => out.push_str(&format!("%{b:02X}")),
-            }
-        }
-        out
-    };
+fn form_urlencode(fields: &[(String, String)]) -> String {
     fields
         .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
         .collect::<Vec<_>>()
         .join("&")
 }
 
 /// One Pushover message, posted as a form.
-pub struct Post<'a> {
-    pub http: &'a crate::http::Http,
-    pub endpoint: String,
-    pub fields: Vec<(String, String)>,
+struct Post {
+    fields: Vec<(String, String)>,
+    request: Request,
 }
 
-impl crate::deliver::Attempt for Post<'_> {
-    fn attempt(&self, timeout: std::time::Duration) -> Verdict {
-        match self.http.post_form(&self.endpoint, &self.fields, timeout) {
-            Ok(reply) => judge(&reply),
-            Err(no_answer) => no_answer.into(),
-        }
+impl Message for Post {
+    fn printable(&self) -> String {
+        printable(&self.fields)
+    }
+
+    fn send(&self, net: &Net, timeout: Duration) -> Verdict {
+        net.http().attempt(&self.request, timeout, judge)
     }
 }
 
@@ -236,12 +295,11 @@ mod tests {
                 token: "azGDORePK8gMaC0QOYAMyEEuzJnyUi".into()
             }
         );
-        let t = Target::parse("pushover+http://127.0.0.1:8080/1/messages.json?user=U&token=T&x=1")
-            .unwrap();
+        let t = Target::parse("http://127.0.0.1:8080/1/messages.json?user=U&token=T&x=1").unwrap();
         assert_eq!(t.endpoint, "http://127.0.0.1:8080/1/messages.json?x=1");
         assert_eq!((t.user.as_str(), t.token.as_str()), ("U", "T"));
         assert!(Target::parse("pushover://nouser").is_err());
-        assert!(Target::parse("pushover+https://x/y?user=U").is_err());
+        assert!(Target::parse("https://x/y?user=U").is_err());
     }
 
     #[test]
@@ -267,11 +325,7 @@ mod tests {
 
     #[test]
     fn answers_are_judged_as_pushover_means_them() {
-        let reply = |status, body: &str| Reply {
-            status,
-            retry_after: None,
-            body: body.into(),
-        };
+        let reply = Reply::new;
         match judge(&reply(200, r#"{"status":1,"request":"abc-123"}"#)) {
             Verdict::Delivered { message_id, .. } => {
                 assert_eq!(message_id.as_deref(), Some("abc-123"))

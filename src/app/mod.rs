@@ -1,0 +1,207 @@
+//! One run, start to finish: settings → context → render → deliver → report.
+
+mod recipients;
+mod send;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::cli::{self, Asked};
+use crate::context::{self, Context};
+use crate::env::Env;
+use crate::error::UsageError;
+use crate::handles::StateFile;
+use crate::redact::Redactor;
+use crate::render::Renderer;
+use crate::report::{Report, RunResult};
+use crate::routes::{self, Route};
+use crate::settings::{self, Layer, Settings};
+
+/// Exit statuses of SPEC §7.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+/// [`run`] with the process's own arguments: one that is not UTF-8 is a usage error.
+pub fn run_os(args: Vec<std::ffi::OsString>, env: &Env) -> i32 {
+    let mut text = Vec::with_capacity(args.len());
+    for (i, arg) in args.into_iter().enumerate() {
+        match arg.into_string() {
+            Ok(arg) => text.push(arg),
+            Err(_) => {
+                let redactor = Redactor::new();
+                Report::new(env, &redactor).error(&format!(
+                    "argument {i} is not valid UTF-8 (nothing was sent)"
+                ));
+                return EXIT_USAGE;
+            }
+        }
+    }
+    run(text, env)
+}
+
+/// Runs crier with these arguments (the first is the program name) and environment, and
+/// returns the exit status.
+pub fn run(args: Vec<String>, env: &Env) -> i32 {
+    let redactor = Redactor::new();
+    cli::seed(&args, env, &redactor);
+    let report = Report::new(env, &redactor);
+    let outcome = match cli::parse(&args) {
+        Ok(Asked::Show(text)) => {
+            report.out(&text);
+            return EXIT_OK;
+        }
+        Ok(Asked::Run(layer)) => execute(*layer, env, &redactor, &report),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            report.error(&format!("{e} (nothing was sent)"));
+            EXIT_USAGE
+        }
+    }
+}
+
+fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Result<i32, UsageError> {
+    if let Some(name) = env.unreadable_setting() {
+        return Err(UsageError::new(format!(
+            "the environment variable {name} is not valid UTF-8"
+        )));
+    }
+    let (mut layer, warnings) = settings::read(cli, env)?;
+    // The routes file comes between the raw layers and the validated settings: its
+    // defaults are the lowest layer.
+    let routes = match layer.config.as_deref() {
+        Some(path) => {
+            let routes =
+                routes::load(std::path::Path::new(path.trim()), env, &|s| redactor.add(s))?;
+            layer = layer.or(routes.defaults);
+            routes.routes
+        }
+        None => Vec::new(),
+    };
+    let settings = Settings::from_layer(layer)?;
+
+    // Every route's destinations are parsed now, matching or not: a broken one is an error
+    // on every run, not only on the run that would have used it.
+    let recipients = recipients::parse_all(&settings, &routes, env)?;
+    recipients::register_secrets(&recipients, &settings, env, redactor, report);
+
+    for warning in warnings {
+        report.line(&format!("note: {warning}"));
+    }
+    for recipient in &recipients {
+        if let Some(notice) = recipient.destination.notice() {
+            report.warning(&format!("{}: {notice}", recipient.label()));
+        }
+    }
+
+    let mut notes = Vec::new();
+    let ctx = context::detect(env, &settings.given(), &mut notes)?;
+    for note in notes {
+        report.line(&format!("note: {note}"));
+    }
+
+    let renderer = Renderer::new();
+    let data = template_data(&ctx, &BTreeMap::new(), &settings, &renderer)?;
+
+    if settings.print_context {
+        report.out(&serde_json::to_string_pretty(&data).expect("the context serialises"));
+        return Ok(EXIT_OK);
+    }
+    if recipients.is_empty() {
+        return Err(UsageError::setting(
+            "to",
+            "is required: give at least one destination (--to, INPUT_TO, PLUGIN_TO or CRIER_TO), \
+             or routes in a `config` file",
+        ));
+    }
+
+    let mut state = settings
+        .state_file
+        .as_deref()
+        .map(StateFile::load)
+        .transpose()?;
+    let prepared = recipients::prepare_all(
+        &recipients,
+        &ctx,
+        &data,
+        &settings,
+        &renderer,
+        state.as_ref(),
+    )?;
+    let chosen = recipients::choose(&recipients, prepared, &ctx, &settings, report);
+    if chosen.is_empty() {
+        let note = "nothing to send: no destination is for this run";
+        report.line(note);
+        if !settings.dry_run {
+            report.finish(RunResult::Skipped, &[], note);
+        }
+        return Ok(EXIT_OK);
+    }
+    if settings.dry_run {
+        let printed: Vec<(String, String)> = chosen
+            .iter()
+            .map(|c| {
+                let via = c
+                    .recipient
+                    .destination
+                    .relay()
+                    .map(|r| format!(" via {r}"))
+                    .unwrap_or_default();
+                (
+                    format!("payload for {}{via}:", c.recipient.label()),
+                    c.message.printable(),
+                )
+            })
+            .collect();
+        report.payloads(&printed);
+        return Ok(EXIT_OK);
+    }
+    let outcomes = send::send(chosen, &settings, env, state.as_mut(), report)?;
+    Ok(send::conclude(&outcomes, &settings, report))
+}
+
+/// The template context as JSON, with `extra` variables, and `title` and `message` rendered
+/// from their templates over it.
+fn template_data(
+    ctx: &Context,
+    extra: &BTreeMap<String, String>,
+    settings: &Settings,
+    renderer: &Renderer,
+) -> Result<Value, UsageError> {
+    let template_error = |e: crate::render::TemplateError| UsageError::new(e.message);
+    let mut ctx = ctx.clone();
+    ctx.vars
+        .extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let data = serde_json::to_value(&ctx).expect("the context serialises");
+    if let Some(title) = &settings.title {
+        ctx.title = renderer
+            .text("title", title, &data)
+            .map_err(template_error)?;
+    }
+    if let Some(message) = &settings.message {
+        ctx.message = renderer
+            .text("message", message, &data)
+            .map_err(template_error)?;
+    }
+    Ok(serde_json::to_value(&ctx).expect("the context serialises"))
+}
+
+/// The settings' headers with a route's over them (a route's replaces one of the same name).
+fn merge_headers(base: &[(String, String)], route: &[(String, String)]) -> Vec<(String, String)> {
+    base.iter()
+        .filter(|(name, _)| !route.iter().any(|(r, _)| r.eq_ignore_ascii_case(name)))
+        .chain(route)
+        .cloned()
+        .collect()
+}
+
+/// A route's number for messages, or the `to` setting.
+fn route_name(route: Option<&Route>) -> String {
+    route.map_or("the `to` setting".to_owned(), |r| {
+        format!("route {}", r.number)
+    })
+}

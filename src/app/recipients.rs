@@ -1,0 +1,261 @@
+//! The run's recipients: every destination of the `to` setting and of the routes, parsed by
+//! its service; their secrets; their messages; and which of them this run tells.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{merge_headers, route_name, template_data};
+use crate::context::Context;
+use crate::env::Env;
+use crate::error::UsageError;
+use crate::handles::{self, StateFile, Updates};
+use crate::redact::{self, Redactor, Secret};
+use crate::render::Renderer;
+use crate::report::Report;
+use crate::routes::Route;
+use crate::services::{self, Destination, Draft, Message, Setup};
+use crate::settings::Settings;
+use crate::status::Status;
+
+/// A destination of this run: where it comes from and its key in the state file.
+pub struct Recipient<'a> {
+    /// Position in the run, from 1, so messages can tell two destinations on one host apart.
+    pub index: usize,
+    pub destination: Box<dyn Destination>,
+    /// The route it comes from; none for the `to` setting.
+    pub route: Option<&'a Route>,
+    pub key: String,
+}
+
+impl Recipient<'_> {
+    /// `[1] slack https://hooks.slack.com/***`: how messages name this destination.
+    pub fn label(&self) -> String {
+        format!(
+            "[{}] {} {}",
+            self.index,
+            self.destination.spec().name,
+            self.destination.shown()
+        )
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.destination.spec().name
+    }
+}
+
+/// Parses the `to` setting's destinations, then every route's. Errors show a URL masked.
+pub fn parse_all<'a>(
+    settings: &Settings,
+    routes: &'a [Route],
+    env: &Env,
+) -> Result<Vec<Recipient<'a>>, UsageError> {
+    let setup = Setup { settings, env };
+    let to = settings.to.iter().map(|raw| (raw, None));
+    let routed = routes
+        .iter()
+        .flat_map(|r| r.to.iter().map(move |raw| (raw, Some(r))));
+    let mut recipients = Vec::new();
+    for (raw, route) in to.chain(routed) {
+        let index = recipients.len() + 1;
+        let raw = raw.trim();
+        let refuse = |why: String| {
+            let e = format!("destination {index} ({}): {why}", redact::display_url(raw));
+            match route {
+                Some(r) => UsageError::new(format!("route {}: {e}", r.number)),
+                None => UsageError::new(e),
+            }
+        };
+        let (service, url) = services::route(raw).map_err(refuse)?;
+        let destination = service.open(&url, &setup).map_err(refuse)?;
+        let key = handles::key(destination.spec().name, raw);
+        recipients.push(Recipient {
+            index,
+            destination,
+            route,
+            key,
+        });
+    }
+    Ok(recipients)
+}
+
+/// The precise secrets of the run, replacing the provisional ones: what each destination
+/// declares, the Slack token, credential headers, the SMTP URL's password, AWS's secret key.
+pub fn register_secrets(
+    recipients: &[Recipient],
+    settings: &Settings,
+    env: &Env,
+    redactor: &Redactor,
+    report: &Report,
+) {
+    redactor.settle();
+    for recipient in recipients {
+        for secret in recipient.destination.secrets() {
+            if let Secret::Derived(derived) = &secret {
+                // On GitHub, before anything else is printed: a secret crier made is one the
+                // runner does not know of (the others come from its secret store).
+                report.mask(derived);
+            }
+            redactor.register(&secret);
+        }
+    }
+    let route_headers = recipients
+        .iter()
+        .filter_map(|r| r.route)
+        .flat_map(|r| &r.headers);
+    for (name, value) in settings.headers.iter().chain(route_headers) {
+        if redact::is_sensitive_header(name) {
+            redactor.add_header_value(value);
+        }
+    }
+    if let Some(url) = &settings.smtp_url {
+        redact::url_secrets(url)
+            .iter()
+            .for_each(|s| redactor.add(s));
+    }
+    if let Some(token) = &settings.slack_token {
+        redactor.add(token);
+    }
+    if let Some(secret) = env.get("AWS_SECRET_ACCESS_KEY") {
+        redactor.add(secret);
+    }
+}
+
+/// A recipient's rendered message, and what rendering it found worth telling.
+pub struct Rendered {
+    pub message: Arc<dyn Message>,
+    pub notes: services::Notes,
+}
+
+/// Renders every recipient's message, for every route, matching or not: a template error
+/// sends nothing, on any run.
+pub fn prepare_all(
+    recipients: &[Recipient],
+    ctx: &Context,
+    data: &Value,
+    settings: &Settings,
+    renderer: &Renderer,
+    state: Option<&StateFile>,
+) -> Result<Vec<Rendered>, UsageError> {
+    let mut updates = Updates::new(&settings.update);
+    let mut rendered = Vec::with_capacity(recipients.len());
+    for recipient in recipients {
+        let name = recipient.name();
+        // The message to edit, if a handle names one: from `update`, else the state file.
+        let wanted = updates.take(name).or_else(|| {
+            let handle = state.and_then(|s| s.get(&recipient.key))?;
+            handles::id_for(handle, name).map(str::to_owned)
+        });
+        let mut remarks = Vec::new();
+        let edit = match (wanted, recipient.destination.can_edit()) {
+            (Some(id), true) => Some(id),
+            (Some(_), false) => {
+                remarks.push(
+                    "this destination cannot edit a message (it returns no id to edit by); \
+                     posting a new one"
+                        .to_owned(),
+                );
+                None
+            }
+            (None, _) => None,
+        };
+        let route = recipient.route;
+        let route_data;
+        let data = match route {
+            Some(route) if !route.vars.is_empty() => {
+                route_data = template_data(ctx, &route.vars, settings, renderer)?;
+                &route_data
+            }
+            _ => data,
+        };
+        let headers = merge_headers(&settings.headers, route.map_or(&[][..], |r| &r.headers));
+        let draft = Draft {
+            renderer,
+            data,
+            template: route
+                .and_then(|r| r.template.as_ref())
+                .or(settings.template.as_ref()),
+            edit: edit.as_deref(),
+            thread: settings
+                .thread
+                .as_deref()
+                .map(|t| handles::id_for(t, name).unwrap_or(t)),
+            headers: &headers,
+            settings,
+        };
+        let prepared = recipient
+            .destination
+            .prepare(&draft)
+            .map_err(|why| UsageError::new(format!("{}: {why}", recipient.label())))?;
+        let mut notes = prepared.notes;
+        notes.remarks.splice(0..0, remarks);
+        rendered.push(Rendered {
+            message: prepared.message,
+            notes,
+        });
+    }
+    Ok(rendered)
+}
+
+/// A recipient this run tells, with what to send it.
+pub struct Chosen<'r, 'a> {
+    pub recipient: &'r Recipient<'a>,
+    pub message: Arc<dyn Message>,
+}
+
+/// The recipients whose route matches the run and whose `on` takes the status; the others
+/// are left out with a line saying why.
+pub fn choose<'r, 'a>(
+    recipients: &'r [Recipient<'a>],
+    rendered: Vec<Rendered>,
+    ctx: &Context,
+    settings: &Settings,
+    report: &Report,
+) -> Vec<Chosen<'r, 'a>> {
+    let status = ctx.status.unwrap_or(Status::Unknown);
+    let mut chosen = Vec::new();
+    let mut told = Vec::new();
+    for (recipient, rendered) in recipients.iter().zip(rendered) {
+        let route = recipient.route;
+        let on = route.and_then(|r| r.on.as_ref()).unwrap_or(&settings.on);
+        let verdict = match route.map(|r| r.matches(ctx)) {
+            Some(Err(why)) => Err(why),
+            _ if !on.matches(status) => Err(format!(
+                "status `{}` is not one to notify on (on: {on})",
+                status.as_str()
+            )),
+            _ => Ok(()),
+        };
+        let name = route_name(route);
+        if !told.contains(&name) {
+            match &verdict {
+                Err(why) => report.line(&format!("{name}: not matched: {why}")),
+                Ok(()) if recipients.iter().any(|r| r.route.is_some()) => {
+                    report.line(&format!("{name}: matched"))
+                }
+                Ok(()) => {}
+            }
+            told.push(name);
+        }
+        if verdict.is_err() {
+            continue;
+        }
+        let label = recipient.label();
+        for remark in &rendered.notes.remarks {
+            report.line(&format!("{label}: {remark}"));
+        }
+        for cut in &rendered.notes.cuts {
+            report.line(&format!("{label}: {cut} to fit the service's limits"));
+        }
+        for problem in &rendered.notes.problems {
+            report.warning(&format!(
+                "{label}: {problem}; the service may refuse the message"
+            ));
+        }
+        chosen.push(Chosen {
+            recipient,
+            message: rendered.message,
+        });
+    }
+    chosen
+}

@@ -1,0 +1,349 @@
+//! The raw layers of settings: the command line, `INPUT_*`, `PLUGIN_*`, `CRIER_*` and a
+//! routes file's `defaults`, each a [`Layer`] of text as the user typed it. Layers are merged
+//! field by field, higher over lower; [`super::Settings`] is what validating the result gives.
+
+use clap::{CommandFactory, Parser};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::env::Env;
+use crate::error::UsageError;
+
+/// Every setting, as typed by a user. Values are kept as text here; [`Settings::from_layer`]
+/// parses and checks them, so the message for a bad value is the same on every surface.
+#[derive(Parser, Deserialize, Serialize, Default, Debug, Clone)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[command(
+    name = "crier",
+    version,
+    about = "Town Crier: tell Slack, Teams, Discord, Google Chat, e-mail, Pushover, IRC or any webhook what your pipeline did.",
+    after_help = "Every setting can also be given as INPUT_NAME (GitHub Actions, hyphens kept), \
+PLUGIN_NAME (Drone, Woodpecker) or CRIER_NAME (anywhere), NAME upper-cased; for PLUGIN_ and \
+CRIER_ hyphens become underscores. Precedence: command line, INPUT_, PLUGIN_, CRIER_. Through \
+the environment, list settings hold one item per line.\n\nExit status: 0 sent (or nothing to \
+send), 1 a destination failed, 2 usage, configuration or template error (nothing sent)."
+)]
+pub struct Layer {
+    /// Destination URL; repeat for several (slack, webhook, FORMAT+URL, ...)
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "lines")]
+    pub to: Vec<String>,
+
+    /// started, success, failure, cancelled, skipped (or an alias such as failed, canceled)
+    #[arg(long, value_name = "STATUS", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub status: Option<String>,
+
+    /// Statuses to notify on: always, finished, problems, or a list of statuses
+    #[arg(long, value_name = "STATUSES", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub on: Option<String>,
+
+    /// What happened: build, deploy, release, or another word
+    #[arg(long, value_name = "EVENT", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub event: Option<String>,
+
+    /// Headline, a handlebars text template
+    #[arg(long, value_name = "TEMPLATE", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub title: Option<String>,
+
+    /// Body text, a handlebars text template
+    #[arg(long, value_name = "TEMPLATE", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub message: Option<String>,
+
+    /// Payload template for HTTP destinations: a file path, or inline text starting with `{`
+    #[arg(long, value_name = "FILE|JSON", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub template: Option<String>,
+
+    /// Extra HTTP header `Name: value`; repeat for several
+    #[arg(long = "headers", value_name = "HEADER", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "lines")]
+    pub headers: Vec<String>,
+
+    /// Extra template variable `key=value`, used as {{vars.key}}; repeat for several
+    #[arg(long = "vars", value_name = "KEY=VALUE", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "lines")]
+    pub vars: Vec<String>,
+
+    /// Deployment environment name
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub environment: Option<String>,
+
+    /// Container image built or deployed, repo:tag
+    #[arg(long, value_name = "REPO:TAG", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub image: Option<String>,
+
+    /// Who to alert when the status is failure (e.g. <@U123> for Slack)
+    #[arg(long, value_name = "HANDLE", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub mention: Option<String>,
+
+    /// Extra attempts per destination after the first [default: 3]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub retries: Option<String>,
+
+    /// Seconds for one attempt, connect and response [default: 10]
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub timeout: Option<String>,
+
+    /// Seconds for all attempts of one destination, waits included [default: 60]
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub deadline: Option<String>,
+
+    /// Exit 1 when a destination failed; false turns failures into warnings [default: true]
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    #[serde(default, deserialize_with = "text")]
+    pub fail_on_error: Option<String>,
+
+    /// Render and print the payloads instead of sending them [default: false]
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    #[serde(default, deserialize_with = "text")]
+    pub dry_run: Option<String>,
+
+    /// CI event JSON to read [default: $GITHUB_EVENT_PATH]
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub event_file: Option<String>,
+
+    /// Sender address for e-mail
+    #[arg(long, value_name = "ADDRESS", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub email_from: Option<String>,
+
+    /// E-mail subject, a handlebars text template [default: the title]
+    #[arg(long, value_name = "TEMPLATE", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub email_subject: Option<String>,
+
+    /// SMTP server, smtp://[user[:password]@]host[:port] or smtps://...
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub smtp_url: Option<String>,
+
+    /// Send e-mail through Amazon SES in this region
+    #[arg(long, value_name = "REGION", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub ses_region: Option<String>,
+
+    /// host:port to use instead of SES's public SMTP endpoint
+    #[arg(long, value_name = "HOST:PORT", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub ses_endpoint: Option<String>,
+
+    /// Routes file (YAML)
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub config: Option<String>,
+
+    /// Slack bot token, for slack://CHANNEL destinations
+    #[arg(long, value_name = "TOKEN", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub slack_token: Option<String>,
+
+    /// Message handle(s) from an earlier post, to edit that message
+    #[arg(long, value_name = "HANDLE", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "lines")]
+    pub update: Vec<String>,
+
+    /// Message handle to reply under (Slack thread, Discord thread)
+    #[arg(long, value_name = "HANDLE", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub thread: Option<String>,
+
+    /// File where message handles are kept between steps of one job
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    #[serde(default, deserialize_with = "text")]
+    pub state_file: Option<String>,
+
+    /// Print each payload exactly as it would be sent, and send nothing
+    #[arg(long)]
+    #[serde(skip)]
+    pub print_payload: bool,
+
+    /// Print the template context as JSON, and send nothing
+    #[arg(long)]
+    #[serde(skip)]
+    pub print_context: bool,
+
+    /// Destinations given without --to, as Apprise takes them
+    #[arg(value_name = "URL", allow_hyphen_values = false)]
+    #[serde(skip)]
+    pub urls: Vec<String>,
+}
+
+/// Calls `$m!` with every field of [`Layer`]: the text ones, then the lists.
+macro_rules! each_field {
+    ($m:ident) => {
+        $m!(
+            text: status, on, event, title, message, template, environment, image, mention,
+                retries, timeout, deadline, fail_on_error, dry_run, event_file, email_from,
+                email_subject, smtp_url, ses_region, ses_endpoint, config, slack_token, thread,
+                state_file;
+            list: to, headers, vars, update
+        )
+    };
+}
+
+/// An environment value: empty means unset (GitHub exports every declared input).
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value = Option::<String>::deserialize(d)?;
+    Ok(value.filter(|v| !v.trim().is_empty()))
+}
+
+/// A list setting: from the environment one item per line (blank lines dropped), or a list
+/// (a routes file's defaults).
+fn lines<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Lines {
+        Text(String),
+        List(Vec<String>),
+    }
+    Ok(match Option::<Lines>::deserialize(d)? {
+        None => Vec::new(),
+        Some(Lines::Text(text)) => split_lines(&text),
+        Some(Lines::List(items)) => items.iter().flat_map(|i| split_lines(i)).collect(),
+    })
+}
+
+pub fn split_lines(value: &str) -> Vec<String> {
+    value
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `url1,url2` as two URLs: a comma starts a new item only where a URL scheme follows, so
+/// `mailto:a@x,b@x` stays one.
+pub fn split_url_list(value: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    for (i, piece) in value.split(',').enumerate() {
+        let starts_url = piece
+            .trim_start()
+            .split_once(':')
+            .is_some_and(|(scheme, _)| {
+                scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            });
+        if i > 0 && !starts_url {
+            current.push(',');
+        } else if i > 0 {
+            items.push(std::mem::take(&mut current));
+        }
+        current.push_str(piece);
+    }
+    items.push(current);
+    items
+        .into_iter()
+        .map(|i| i.trim().to_owned())
+        .filter(|i| !i.is_empty())
+        .collect()
+}
+
+/// The kebab-case names of all settings, as clap knows them.
+pub fn names() -> Vec<String> {
+    Layer::command()
+        .get_arguments()
+        .filter(|a| !matches!(a.get_id().as_str(), "help" | "version"))
+        .filter_map(|a| a.get_long().map(str::to_owned))
+        .filter(|n| n != "print-payload" && n != "print-context")
+        .collect()
+}
+
+/// Settings whose values are credentials: never quoted in a message.
+pub const SECRET_SETTINGS: &[&str] = &["to", "headers", "smtp-url", "slack-token"];
+
+impl Layer {
+    /// Reads one environment prefix. Keys are normalised to kebab-case, so `INPUT_FAIL-ON-ERROR`
+    /// and `PLUGIN_FAIL_ON_ERROR` both name `fail-on-error`. Unknown keys are returned so the
+    /// caller can decide what they mean.
+    pub fn from_env(env: &Env, prefix: &str) -> Result<(Layer, Vec<String>), UsageError> {
+        let known = names();
+        let mut unknown = Vec::new();
+        let mut pairs = Vec::new();
+        for (key, value) in env.iter() {
+            let Some(rest) = key.strip_prefix(prefix) else {
+                continue;
+            };
+            let name = rest.to_ascii_lowercase().replace('_', "-");
+            if known.contains(&name) {
+                pairs.push((name, value.to_owned()));
+            } else {
+                unknown.push(key.to_owned());
+            }
+        }
+        let layer = envy::from_iter(pairs)
+            .map_err(|e| UsageError::new(format!("cannot read {prefix}* settings: {e}")))?;
+        Ok((layer, unknown))
+    }
+
+    /// Fills every unset field of `self` from `lower`.
+    pub fn or(mut self, lower: Layer) -> Layer {
+        macro_rules! fill {
+            (text: $($t:ident),*; list: $($l:ident),*) => {
+                $( if self.$t.is_none() { self.$t = lower.$t; } )*
+                $( if self.$l.is_empty() { self.$l = lower.$l; } )*
+            };
+        }
+        each_field!(fill);
+        self
+    }
+
+    /// The command-line layer: clap leaves empty strings as given, so they are dropped here
+    /// to mean "unset" as they do in the environment, list items are split on lines, and
+    /// URLs given without `--to` join `to`.
+    pub fn normalise(mut self) -> Layer {
+        macro_rules! clean {
+            (text: $($t:ident),*; list: $($l:ident),*) => {
+                $( self.$t = self.$t.filter(|v| !v.trim().is_empty()); )*
+                $( self.$l = self.$l.iter().flat_map(|v| split_lines(v)).collect(); )*
+            };
+        }
+        each_field!(clean);
+        let urls = std::mem::take(&mut self.urls);
+        self.to.extend(urls.iter().flat_map(|v| split_lines(v)));
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_is_merged() {
+        let env: Vec<(String, String)> = names()
+            .iter()
+            .map(|n| {
+                (
+                    format!("CRIER_{}", n.to_uppercase().replace('-', "_")),
+                    "x".into(),
+                )
+            })
+            .collect();
+        let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (lower, unknown) = Layer::from_env(&Env::from_pairs(&pairs), "CRIER_").unwrap();
+        assert!(unknown.is_empty());
+        let merged = serde_json::to_value(Layer::default().or(lower)).unwrap();
+        for name in names() {
+            let value = &merged[&name];
+            assert!(
+                value == "x" || value == &serde_json::json!(["x"]),
+                "{name} was not merged: {value}"
+            );
+        }
+    }
+}

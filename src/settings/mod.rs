@@ -1,0 +1,386 @@
+//! Settings: one kebab-case name per setting, read from the command line, `INPUT_*` (GitHub
+//! Actions), `PLUGIN_*` (Drone, Woodpecker) and `CRIER_*`, in that order of precedence, over a
+//! routes file's `defaults`.
+//!
+//! [`layer`] holds the raw layers, [`values`] checks one value, and [`Settings`] is the
+//! validated result the rest of the program uses.
+
+pub mod layer;
+pub mod values;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::env::Env;
+use crate::error::UsageError;
+use crate::status::{OnFilter, Status};
+
+use layer::split_url_list;
+pub use layer::{names, Layer};
+pub use values::{parse_bool, TemplateSource};
+use values::{parse_header, parse_retries, parse_seconds, parse_vars, read_template};
+
+/// The environment prefixes, highest precedence first.
+const PREFIXES: &[&str] = &["INPUT_", "PLUGIN_", "CRIER_"];
+
+/// The command line (`cli`) over the environment's layers, in the order of precedence.
+/// Warnings (unknown `INPUT_`/`PLUGIN_` variables) are returned alongside.
+pub fn read(cli: Layer, env: &Env) -> Result<(Layer, Vec<String>), UsageError> {
+    let mut warnings = Vec::new();
+    let mut layer = cli.normalise();
+    for prefix in PREFIXES {
+        let (mut lower, unknown) = Layer::from_env(env, prefix)?;
+        if *prefix == "PLUGIN_" {
+            // Drone and Woodpecker hand a YAML list over as `a,b,c`.
+            lower.to = lower.to.iter().flat_map(|t| split_url_list(t)).collect();
+        }
+        layer = layer.or(lower);
+        // An action's `status` input defaults to `${{ job.status }}`; should a runner
+        // ever pass the expression through unevaluated, it means "not given".
+        if layer.status.as_deref().is_some_and(|s| s.contains("${{")) {
+            warnings.push(format!(
+                "ignoring {prefix}STATUS: it holds an unevaluated expression; pass `status: ${{{{ job.status }}}}` explicitly"
+            ));
+            layer.status = None;
+        }
+        match *prefix {
+            // Our own namespace: a misspelt name must not be silently ignored.
+            "CRIER_" => {
+                if let Some(key) = unknown.first() {
+                    return Err(UsageError::new(format!(
+                        "unknown setting {key}; settings are: {}",
+                        names().join(", ")
+                    )));
+                }
+            }
+            _ => {
+                for key in unknown {
+                    warnings.push(format!("ignoring {key}: not a crier setting"));
+                }
+            }
+        }
+    }
+    Ok((layer, warnings))
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub to: Vec<String>,
+    pub status: Option<Status>,
+    pub on: OnFilter,
+    pub event: Option<String>,
+    pub title: Option<String>,
+    pub message: Option<String>,
+    pub template: Option<TemplateSource>,
+    pub headers: Vec<(String, String)>,
+    pub vars: BTreeMap<String, String>,
+    pub environment: Option<String>,
+    pub image: Option<String>,
+    pub mention: Option<String>,
+    pub retries: u32,
+    pub timeout: Duration,
+    pub deadline: Duration,
+    pub fail_on_error: bool,
+    pub dry_run: bool,
+    pub event_file: Option<PathBuf>,
+    pub email_from: Option<String>,
+    pub email_subject: Option<String>,
+    pub smtp_url: Option<String>,
+    pub ses_region: Option<String>,
+    pub ses_endpoint: Option<String>,
+    /// The routes file, if one is given.
+    pub config: Option<PathBuf>,
+    pub slack_token: Option<String>,
+    /// Handles of earlier messages to edit.
+    pub update: Vec<String>,
+    pub thread: Option<String>,
+    pub state_file: Option<PathBuf>,
+    pub print_context: bool,
+}
+
+impl Settings {
+    /// Merges the command line (`cli`) with the environment and validates the result. The
+    /// routes file's defaults are not read here: see [`read`] and [`Settings::from_layer`].
+    pub fn load(cli: Layer, env: &Env) -> Result<(Settings, Vec<String>), UsageError> {
+        let (layer, warnings) = read(cli, env)?;
+        Ok((Settings::from_layer(layer)?, warnings))
+    }
+
+    /// What the context takes from the settings.
+    pub fn given(&self) -> crate::context::Given {
+        crate::context::Given {
+            status: self.status,
+            event: self.event.clone(),
+            environment: self.environment.clone(),
+            image: self.image.clone(),
+            mention: self.mention.clone(),
+            vars: self.vars.clone(),
+            event_file: self.event_file.clone(),
+        }
+    }
+
+    pub fn from_layer(layer: Layer) -> Result<Settings, UsageError> {
+        let status = layer
+            .status
+            .as_deref()
+            .map(|s| {
+                Status::parse(s).ok_or_else(|| {
+                    UsageError::setting_value(
+                        "status",
+                        s,
+                        "expected started, success, failure, cancelled or skipped",
+                    )
+                })
+            })
+            .transpose()?;
+        let on = match layer.on.as_deref() {
+            Some(text) => OnFilter::parse(text).map_err(|bad| {
+                UsageError::setting_value(
+                    "on",
+                    &bad,
+                    "expected always, finished, problems or a status",
+                )
+            })?,
+            None => OnFilter::always(),
+        };
+        let dry_run =
+            parse_bool("dry-run", layer.dry_run.as_deref(), false)? || layer.print_payload;
+        Ok(Settings {
+            to: layer.to,
+            status,
+            on,
+            event: layer.event.map(|e| e.trim().to_owned()),
+            title: layer.title,
+            message: layer.message,
+            template: layer.template.as_deref().map(read_template).transpose()?,
+            headers: layer
+                .headers
+                .iter()
+                .map(|h| parse_header(h))
+                .collect::<Result<_, _>>()?,
+            vars: parse_vars(&layer.vars)?,
+            environment: layer.environment.map(|e| e.trim().to_owned()),
+            image: layer.image.map(|e| e.trim().to_owned()),
+            mention: layer.mention.map(|e| e.trim().to_owned()),
+            retries: parse_retries(layer.retries.as_deref())?,
+            timeout: parse_seconds("timeout", layer.timeout.as_deref(), 10.0)?,
+            deadline: parse_seconds("deadline", layer.deadline.as_deref(), 60.0)?,
+            fail_on_error: parse_bool("fail-on-error", layer.fail_on_error.as_deref(), true)?,
+            dry_run,
+            event_file: layer.event_file.map(PathBuf::from),
+            email_from: layer.email_from,
+            email_subject: layer.email_subject,
+            smtp_url: layer.smtp_url.map(|u| u.trim().to_owned()),
+            ses_region: layer.ses_region,
+            ses_endpoint: layer.ses_endpoint.map(|e| e.trim().to_owned()),
+            config: layer.config.map(|p| PathBuf::from(p.trim())),
+            slack_token: layer.slack_token.map(|t| t.trim().to_owned()),
+            update: layer.update,
+            thread: layer.thread.map(|t| t.trim().to_owned()),
+            state_file: layer.state_file.map(|p| PathBuf::from(p.trim())),
+            print_context: layer.print_context,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn cli(args: &[&str]) -> Layer {
+        Layer::try_parse_from(std::iter::once(&"crier").chain(args)).unwrap()
+    }
+
+    fn load(args: &[&str], env: &[(&str, &str)]) -> Result<Settings, UsageError> {
+        Settings::load(cli(args), &Env::from_pairs(env)).map(|(s, _)| s)
+    }
+
+    #[test]
+    fn precedence_is_cli_input_plugin_crier() {
+        let env = [
+            ("INPUT_RETRIES", "1"),
+            ("PLUGIN_RETRIES", "2"),
+            ("CRIER_RETRIES", "3"),
+        ];
+        assert_eq!(load(&["--retries", "0"], &env).unwrap().retries, 0);
+        assert_eq!(load(&[], &env).unwrap().retries, 1);
+        assert_eq!(load(&[], &env[1..]).unwrap().retries, 2);
+        assert_eq!(load(&[], &env[2..]).unwrap().retries, 3);
+        assert_eq!(load(&[], &[]).unwrap().retries, 3);
+    }
+
+    #[test]
+    fn input_keeps_hyphens_and_plugin_uses_underscores() {
+        let s = load(&[], &[("INPUT_FAIL-ON-ERROR", "false")]).unwrap();
+        assert!(!s.fail_on_error);
+        let s = load(&[], &[("PLUGIN_FAIL_ON_ERROR", "no")]).unwrap();
+        assert!(!s.fail_on_error);
+        let s = load(&[], &[("CRIER_FAIL_ON_ERROR", "0")]).unwrap();
+        assert!(!s.fail_on_error);
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let env = [
+            ("INPUT_RETRIES", ""),
+            ("CRIER_RETRIES", "5"),
+            ("INPUT_TO", ""),
+        ];
+        let s = load(&[], &env).unwrap();
+        assert_eq!(s.retries, 5);
+        assert!(s.to.is_empty());
+        let s = load(&["--retries", ""], &[("CRIER_RETRIES", "4")]).unwrap();
+        assert_eq!(s.retries, 4);
+    }
+
+    #[test]
+    fn lists_from_the_environment_hold_one_item_per_line() {
+        let env = [
+            (
+                "INPUT_TO",
+                "https://a.example/x\n\n  https://b.example/y  \n",
+            ),
+            ("INPUT_HEADERS", "X-One: 1\nX-Two: two: more"),
+            ("INPUT_VARS", "team=platform\nempty="),
+        ];
+        let s = load(&[], &env).unwrap();
+        assert_eq!(s.to, ["https://a.example/x", "https://b.example/y"]);
+        assert_eq!(
+            s.headers,
+            [
+                ("X-One".to_owned(), "1".to_owned()),
+                ("X-Two".to_owned(), "two: more".to_owned())
+            ]
+        );
+        assert_eq!(s.vars["team"], "platform");
+        assert_eq!(s.vars["empty"], "");
+    }
+
+    #[test]
+    fn bad_values_name_the_setting_and_the_value() {
+        for (args, setting, value) in [
+            (vec!["--retries", "many"], "retries", "many"),
+            (vec!["--retries", "-1"], "retries", "-1"),
+            (vec!["--timeout", "0"], "timeout", "0"),
+            (vec!["--deadline", "NaN"], "deadline", "NaN"),
+            (
+                vec!["--fail-on-error", "perhaps"],
+                "fail-on-error",
+                "perhaps",
+            ),
+            (vec!["--status", "exploded"], "status", "exploded"),
+            (vec!["--on", "finished,sometimes"], "on", "sometimes"),
+            (vec!["--headers", "NoColon"], "headers", "NoColon"),
+            (vec!["--headers", "Bad Name: x"], "headers", "Bad Name"),
+            (vec!["--vars", "novalue"], "vars", "novalue"),
+            (
+                vec!["--template", "/nonexistent/t.json"],
+                "template",
+                "/nonexistent/t.json",
+            ),
+        ] {
+            let err = load(&args, &[]).unwrap_err().to_string();
+            assert!(err.contains(setting), "{err:?} should name {setting}");
+            assert!(err.contains(value), "{err:?} should name {value}");
+        }
+    }
+
+    #[test]
+    fn unknown_crier_variable_is_an_error_and_unknown_input_a_warning() {
+        let err = load(&[], &[("CRIER_RETRYS", "2")]).unwrap_err().to_string();
+        assert!(err.contains("CRIER_RETRYS"), "{err}");
+        let (_, warnings) =
+            Settings::load(cli(&[]), &Env::from_pairs(&[("INPUT_WEBHOOK", "x")])).unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("INPUT_WEBHOOK"));
+    }
+
+    #[test]
+    fn an_unevaluated_status_expression_counts_as_unset() {
+        let s = load(
+            &[],
+            &[
+                ("INPUT_STATUS", "${{ job.status }}"),
+                ("CRIER_STATUS", "failure"),
+            ],
+        );
+        assert_eq!(s.unwrap().status, Some(Status::Failure));
+    }
+
+    #[test]
+    fn plugin_lists_are_split_before_each_url() {
+        let list = "https://a.example/x?q=1,2,mailto:a@example.com,b@example.com,slack+https://c/d";
+        let s = load(&[], &[("PLUGIN_TO", list)]).unwrap();
+        assert_eq!(
+            s.to,
+            [
+                "https://a.example/x?q=1,2",
+                "mailto:a@example.com,b@example.com",
+                "slack+https://c/d"
+            ]
+        );
+    }
+
+    #[test]
+    fn booleans_accept_the_documented_spellings() {
+        for (text, expected) in [
+            ("true", true),
+            ("YES", true),
+            ("1", true),
+            ("false", false),
+            ("No", false),
+            ("0", false),
+        ] {
+            assert_eq!(parse_bool("x", Some(text), !expected).unwrap(), expected);
+        }
+        assert!(load(&["--dry-run"], &[]).unwrap().dry_run);
+        assert!(load(&["--print-payload"], &[]).unwrap().dry_run);
+    }
+
+    #[test]
+    fn durations_accept_fractions() {
+        let s = load(&["--timeout", "0.5", "--deadline", "2"], &[]).unwrap();
+        assert_eq!(s.timeout, Duration::from_millis(500));
+        assert_eq!(s.deadline, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn every_setting_of_the_contract_is_declared() {
+        let names = names();
+        for name in [
+            "to",
+            "status",
+            "on",
+            "event",
+            "title",
+            "message",
+            "template",
+            "headers",
+            "vars",
+            "environment",
+            "image",
+            "mention",
+            "retries",
+            "timeout",
+            "deadline",
+            "fail-on-error",
+            "dry-run",
+            "event-file",
+            "email-from",
+            "email-subject",
+            "smtp-url",
+            "ses-region",
+            "ses-endpoint",
+            "config",
+            "slack-token",
+            "update",
+            "thread",
+            "state-file",
+        ] {
+            assert!(names.iter().any(|n| n == name), "{name} missing");
+        }
+    }
+}

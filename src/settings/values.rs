@@ -1,0 +1,149 @@
+//! Parsing and checking one setting's value. Each error names the setting and the value (or,
+//! for a value that may be a credential, its masked form).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::error::UsageError;
+
+/// Largest number of retries accepted: more would only hide a broken destination.
+const MAX_RETRIES: u32 = 100;
+/// Longest duration accepted for `timeout` and `deadline`: one day.
+const MAX_SECONDS: f64 = 86_400.0;
+
+/// What happens to notifications whose settings name a payload template.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// Shown in error messages: the file path, or "inline template".
+    pub name: String,
+    pub text: String,
+}
+
+pub fn parse_bool(name: &str, value: Option<&str>, default: bool) -> Result<bool, UsageError> {
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" | "on" => Ok(true),
+        "false" | "no" | "0" | "off" => Ok(false),
+        _ => Err(UsageError::setting_value(
+            name,
+            value,
+            "expected true/false, yes/no or 1/0",
+        )),
+    }
+}
+
+pub fn parse_retries(value: Option<&str>) -> Result<u32, UsageError> {
+    let Some(value) = value else {
+        return Ok(3);
+    };
+    match value.trim().parse::<u32>() {
+        Ok(n) if n <= MAX_RETRIES => Ok(n),
+        _ => Err(UsageError::setting_value(
+            "retries",
+            value,
+            &format!("expected a whole number from 0 to {MAX_RETRIES}"),
+        )),
+    }
+}
+
+pub fn parse_seconds(
+    name: &str,
+    value: Option<&str>,
+    default: f64,
+) -> Result<Duration, UsageError> {
+    let seconds = match value {
+        None => default,
+        Some(text) => match text.trim().parse::<f64>() {
+            Ok(s) if s.is_finite() && s > 0.0 && s <= MAX_SECONDS => s,
+            _ => {
+                return Err(UsageError::setting_value(
+                    name,
+                    text,
+                    &format!("expected a number of seconds greater than 0, at most {MAX_SECONDS}"),
+                ))
+            }
+        },
+    };
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// `Name: value`. The name must be an HTTP token, so a header cannot smuggle a line break.
+pub fn parse_header(line: &str) -> Result<(String, String), UsageError> {
+    let shown = crate::redact::header_for_display(line);
+    let Some((name, value)) = line.split_once(':') else {
+        return Err(UsageError::setting_value(
+            "headers",
+            &shown,
+            "expected `Name: value`",
+        ));
+    };
+    let name = name.trim();
+    let is_token = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !is_token {
+        return Err(UsageError::setting_value(
+            "headers",
+            &shown,
+            "the header name may hold only letters, digits and !#$%&'*+-.^_`|~",
+        ));
+    }
+    let value = value.trim();
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(UsageError::setting_value(
+            "headers",
+            &shown,
+            "the header value may not hold control characters",
+        ));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
+pub fn parse_vars(lines: &[String]) -> Result<BTreeMap<String, String>, UsageError> {
+    let mut vars = BTreeMap::new();
+    for line in lines {
+        let Some((key, value)) = line.split_once('=') else {
+            return Err(UsageError::setting_value(
+                "vars",
+                line,
+                "expected `key=value`",
+            ));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(UsageError::setting_value(
+                "vars",
+                line,
+                "the key before `=` is empty",
+            ));
+        }
+        vars.insert(key.to_owned(), value.trim().to_owned());
+    }
+    Ok(vars)
+}
+
+/// `template` is inline JSON when it starts with `{` (or `[`), otherwise a file path.
+pub fn read_template(value: &str) -> Result<TemplateSource, UsageError> {
+    let trimmed = value.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return Ok(TemplateSource {
+            name: "inline template".into(),
+            text: value.to_owned(),
+        });
+    }
+    let path = value.trim();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(TemplateSource {
+            name: path.to_owned(),
+            text,
+        }),
+        Err(e) => Err(UsageError::setting_value(
+            "template",
+            path,
+            &format!("cannot read the file: {}", crate::error::io_reason(&e)),
+        )),
+    }
+}
