@@ -27,8 +27,22 @@ impl UsageError {
         ))
     }
 
+    /// clap's message on one line, without the usage it repeats: `unexpected argument
+    /// '--statu' found (tip: a similar argument exists: '--status'); see crier --help`.
     pub fn from_clap(err: clap::Error) -> UsageError {
-        UsageError::new(err.to_string().trim_end().trim_start_matches("error: "))
+        let text = err.to_string();
+        let mut lines = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more"));
+        let first = lines.next().unwrap_or("").trim_start_matches("error: ");
+        let tips: Vec<&str> = lines.collect();
+        let mut message = first.to_owned();
+        if !tips.is_empty() {
+            message.push_str(&format!(" ({})", tips.join("; ")));
+        }
+        message.push_str("; see crier --help");
+        UsageError::new(message)
     }
 }
 

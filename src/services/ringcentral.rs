@@ -12,7 +12,10 @@ pub struct RingCentral;
 static SPEC: Spec = Spec {
     name: "ringcentral",
     about: "RingCentral incoming webhook (Adaptive Card)",
-    forms: &["https://hooks.ringcentral.com/webhook/…"],
+    forms: &[
+        "https://hooks.ringcentral.com/webhook/…",
+        "https://hooks.glip.com/webhook/…",
+    ],
     schemes: &[],
     hosts: &[
         Host::Exact("hooks.ringcentral.com"),

@@ -1,0 +1,181 @@
+//! The template context of SPEC §4, as types: what every template sees.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::status::Status;
+
+/// The template context of SPEC §4. Absent values are left out of the JSON, so a template
+/// sees them as empty.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Context {
+    pub status: Option<Status>,
+    pub event: String,
+    pub title: String,
+    pub message: String,
+    pub mention: String,
+    pub ci: Ci,
+    pub repository: Repository,
+    pub commit: Commit,
+    #[serde(rename = "ref")]
+    pub git_ref: GitRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    pub run: Run,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<String>,
+    pub environment: Environment,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pull_request: Option<PullRequest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<Release>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    pub vars: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_payload: Option<Value>,
+    /// Devtron's webhook variable names, so Devtron payload templates work unchanged.
+    #[serde(flatten)]
+    pub devtron: Devtron,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Ci {
+    pub provider: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Repository {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Commit {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_sha: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub author: Author,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Author {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RefType {
+    Branch,
+    Tag,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GitRef {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<RefType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Run {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Environment {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PullRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_branch: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_branch: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Release {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Image {
+    pub repo: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Devtron {
+    pub event_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_app_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_env_name: Option<String>,
+    pub devtron_pipeline_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_ci_pipeline_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_cd_pipeline_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_build_git_commit_hash: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_triggered_by_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_container_image_repo: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devtron_container_image_tag: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build_history_link: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_details_link: Option<String>,
+}
