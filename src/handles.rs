@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::UsageError;
+use crate::files;
 
 /// `FORMAT:ID`.
 pub fn handle(format: &str, id: &str) -> String {
@@ -68,13 +69,13 @@ impl StateFile {
         let bad = |why: String| {
             UsageError::setting_value("state-file", &path.display().to_string(), &why)
         };
-        let handles = match std::fs::read_to_string(path) {
+        let handles = match files::read_text(path, files::SMALL_LIMIT) {
             Ok(text) if text.trim().is_empty() => BTreeMap::new(),
             Ok(text) => {
                 serde_json::from_str(&text).map_err(|e| bad(format!("not a state file ({e})")))?
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
-            Err(e) => return Err(bad(crate::error::io_reason(&e))),
+            Err(_) if !path.exists() => BTreeMap::new(),
+            Err(why) => return Err(bad(why)),
         };
         Ok(StateFile {
             path: path.to_owned(),
@@ -92,7 +93,7 @@ impl StateFile {
 
     pub fn save(&self) -> Result<(), String> {
         let text = serde_json::to_string_pretty(&self.handles).expect("handles serialise");
-        std::fs::write(&self.path, text + "\n").map_err(|e| crate::error::io_reason(&e))
+        std::fs::write(&self.path, text + "\n").map_err(|e| files::reason(&e))
     }
 }
 

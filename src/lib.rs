@@ -11,6 +11,7 @@ pub mod context;
 pub mod deliver;
 pub mod env;
 pub mod error;
+pub mod files;
 pub mod handles;
 pub mod http;
 pub mod jsonc;

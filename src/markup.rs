@@ -36,13 +36,23 @@ pub fn html(c: char) -> Option<&'static str> {
     }
 }
 
+/// Markdown text (Discord, Adaptive Cards): a zero-width space after `]` keeps the text as it
+/// looks but can never close a `[text](url)` link, so no text can disguise where a link goes.
+pub fn markdown(c: char) -> Option<&'static str> {
+    match c {
+        ']' => Some("]\u{200B}"),
+        _ => None,
+    }
+}
+
 /// Mattermost: `@channel`, `@all`, `@here` and `@user` notify, and Slack-style `<!channel>`
 /// is translated into a mention. A zero-width space after `@` and `<` keeps the text as it
-/// looks while making it inert.
+/// looks while making it inert; after `]`, it keeps Markdown links honest.
 pub fn mattermost(c: char) -> Option<&'static str> {
     match c {
         '@' => Some("@\u{200B}"),
         '<' => Some("<\u{200B}"),
+        ']' => Some("]\u{200B}"),
         _ => None,
     }
 }

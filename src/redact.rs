@@ -277,9 +277,11 @@ pub fn provisional_secrets(raw: &str) -> Vec<String> {
     };
     let mut secrets = url_secrets(raw);
     for parts in [url::parts(rest), url::credential_parts(rest)] {
-        // pushover://USER_KEY@APP_TOKEN: even the "host" can be a credential.
-        if parts.userinfo.is_some() {
+        // pushover://USER_KEY@APP_TOKEN, or USER_KEY:APP_TOKEN by mistake: even the "host"
+        // can be a credential.
+        if parts.userinfo.is_some() || !plain_host(parts.hostport) {
             secrets.push(parts.hostport.to_owned());
+            secrets.extend(parts.hostport.split(':').map(str::to_owned));
         }
         let (path, query, _) = url::split_tail(parts.tail);
         secrets.extend(path.split('/').filter(|s| s.len() >= 6).map(str::to_owned));
@@ -288,17 +290,34 @@ pub fn provisional_secrets(raw: &str) -> Vec<String> {
     secrets
 }
 
-/// `https://hooks.slack.com/***`: scheme and host (and port) only.
+/// `https://hooks.slack.com/***`: scheme and host (and port) only. Where the host cannot be
+/// told for sure (an unencoded `@` or `/` in a password, `user:token` where a port would
+/// be), nothing but the scheme is shown.
 pub fn display_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return MASK.into();
     };
     let parts = url::parts(rest);
+    if parts.hostport != url::credential_parts(rest).hostport || !plain_host(parts.hostport) {
+        return format!("{scheme}://{MASK}");
+    }
     if parts.tail.is_empty() || parts.tail == "/" {
         format!("{scheme}://{}{}", parts.hostport, parts.tail)
     } else {
         format!("{scheme}://{}/{MASK}", parts.hostport)
     }
+}
+
+/// `host`, `host:port` or `[v6]:port`, with nothing that could be a credential.
+fn plain_host(hostport: &str) -> bool {
+    let port = match hostport.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map_or("", |(_, after)| after),
+        None => hostport.split_once(':').map_or("", |(_, p)| p),
+    };
+    let port = port.trim_start_matches(':');
+    port.bytes().all(|b| b.is_ascii_digit())
+        && !hostport.is_empty()
+        && (hostport.starts_with('[') || hostport.matches(':').count() <= 1)
 }
 
 /// Whether an HTTP header carries a credential, judged by its name.
@@ -323,11 +342,16 @@ pub fn header_for_display(line: &str) -> String {
     match line.split_once(':') {
         Some((name, _)) if is_sensitive_header(name) => format!("{}: {MASK}", name.trim()),
         Some(_) => line.to_owned(),
-        // Without a colon we cannot tell the name from the value: show the first word only.
-        None => match line.trim().split_once(char::is_whitespace) {
-            Some((first, _)) => format!("{first} …"),
-            None => line.to_owned(),
-        },
+        // Without a colon we cannot tell the name from the value (`Name=value`, `Name value`):
+        // show what can only be the name.
+        None => {
+            let name: String = line
+                .trim()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            format!("{name} …")
+        }
     }
 }
 

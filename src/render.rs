@@ -130,12 +130,91 @@ impl Renderer {
     }
 }
 
+/// The largest template accepted, in bytes.
+pub const MAX_TEMPLATE_BYTES: usize = 256 * 1024;
+/// How deeply blocks (`{{#if}}…{{/if}}`) and subexpressions may nest.
+pub const MAX_TEMPLATE_DEPTH: usize = 40;
+
+/// Refuses what could exhaust the stack before handlebars sees it: a template too large or
+/// nested too deeply, and the constructs that recurse (inline partials, partial blocks,
+/// decorators, partials other than the built-in card body).
+fn check_source(name: &str, source: &str) -> Result<(), TemplateError> {
+    let refuse = |why: String| {
+        Err(TemplateError {
+            message: format!("{name}: {why}"),
+        })
+    };
+    if source.len() > MAX_TEMPLATE_BYTES {
+        return refuse(format!(
+            "the template is {} bytes; at most {MAX_TEMPLATE_BYTES} are accepted",
+            source.len()
+        ));
+    }
+    let mut depth = 0usize;
+    let mut rest = source;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let inner = after.trim_start_matches(['{', '~']).trim_start();
+        let close = inner.find("}}").unwrap_or(inner.len());
+        let mustache = &inner[..close];
+        if let Some(comment) = mustache.strip_prefix('!') {
+            // A comment may hold anything; `{{!-- … --}}` ends at `--}}`.
+            let end = if comment.starts_with("--") {
+                inner.find("--}}").map_or(inner.len(), |i| i + 4)
+            } else {
+                close
+            };
+            rest = &inner[end.min(inner.len())..];
+            continue;
+        }
+        match mustache.chars().next() {
+            Some('#') | Some('^') if mustache.len() > 1 => {
+                let kind = mustache[1..].trim_start();
+                if kind.starts_with('*') || kind.starts_with('>') {
+                    return refuse("inline partials, partial blocks and decorators ({{#*inline}}, {{#>}}) are not supported".into());
+                }
+                depth += 1;
+            }
+            Some('/') => depth = depth.saturating_sub(1),
+            Some('*') => return refuse("decorators ({{*…}}) are not supported".into()),
+            Some('>') => {
+                let partial = mustache[1..].trim().trim_end_matches('~').trim();
+                if partial != CARD_PARTIAL {
+                    return refuse(format!(
+                        "the only partial is {{{{> {CARD_PARTIAL}}}}}, not {{{{> {partial}}}}}"
+                    ));
+                }
+            }
+            _ => {}
+        }
+        let mut parens = 0usize;
+        for c in mustache.chars() {
+            match c {
+                '(' => parens += 1,
+                ')' => parens = parens.saturating_sub(1),
+                _ => {}
+            }
+            if depth + parens > MAX_TEMPLATE_DEPTH {
+                break;
+            }
+        }
+        if depth + parens > MAX_TEMPLATE_DEPTH {
+            return refuse(format!(
+                "blocks and subexpressions nest more than {MAX_TEMPLATE_DEPTH} deep"
+            ));
+        }
+        rest = &inner[close.min(inner.len())..];
+    }
+    Ok(())
+}
+
 fn render(
     registry: &Handlebars<'static>,
     name: &str,
     source: &str,
     data: &Value,
 ) -> Result<String, TemplateError> {
+    check_source(name, source)?;
     let template = handlebars::Template::compile(source).map_err(|e| {
         let at = match e.pos() {
             Some((line, column)) => format!("line {line}, column {column}: "),
@@ -331,8 +410,9 @@ fn register_helpers(registry: &mut Handlebars<'static>) {
     registry.register_helper("slack_link", Box::new(slack_link));
     registry.register_helper("md_link", Box::new(md_link));
     registry.register_helper("discord_mentions", Box::new(discord_mentions));
-    let fits: [(&'static str, markup::Escape, Option<usize>); 5] = [
+    let fits: [(&'static str, markup::Escape, Option<usize>); 6] = [
         ("truncate", markup::plain, None),
+        ("md", markup::markdown, Some(usize::MAX)),
         ("mrkdwn", markup::slack, Some(3000)),
         ("html", markup::html, Some(usize::MAX)),
         ("mattermost", markup::mattermost, Some(usize::MAX)),

@@ -189,7 +189,7 @@ impl<'a> Report<'a> {
         if let Err(e) = written {
             self.warning(&format!(
                 "cannot write {what} ({path}): {}",
-                crate::error::io_reason(&e)
+                crate::files::reason(&e)
             ));
         }
     }

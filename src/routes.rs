@@ -97,12 +97,8 @@ pub struct Routes {
 pub fn load(path: &Path, env: &Env, secret: &dyn Fn(&str)) -> Result<Routes, UsageError> {
     let shown = path.display().to_string();
     let bad = |why: String| UsageError::new(format!("routes file {shown}: {why}"));
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        UsageError::setting_value(
-            "config",
-            &shown,
-            &format!("cannot read the file: {}", crate::error::io_reason(&e)),
-        )
+    let text = crate::files::read_text(path, crate::files::SMALL_LIMIT).map_err(|why| {
+        UsageError::setting_value("config", &shown, &format!("cannot read the file: {why}"))
     })?;
     let file: File =
         serde_norway::from_str(&text).map_err(|e| bad(locate(&e.to_string(), &text)))?;

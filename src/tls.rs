@@ -15,7 +15,8 @@ pub fn private_ca(env: &Env) -> Result<Vec<CertificateDer<'static>>, UsageError>
         return Ok(Vec::new());
     };
     let bad = |why: String| UsageError::new(format!("SSL_CERT_FILE {path}: {why}"));
-    let pem = std::fs::read(path).map_err(|e| bad(crate::error::io_reason(&e)))?;
+    let pem =
+        crate::files::read(std::path::Path::new(path), crate::files::SMALL_LIMIT).map_err(bad)?;
     let certs = CertificateDer::pem_slice_iter(&pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| bad(format!("not a PEM certificate file ({e:?})")))?;

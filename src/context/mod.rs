@@ -147,9 +147,32 @@ fn read_event_file(
     }
 }
 
+/// The deepest nesting an event may have: every built-in template must render it, and the
+/// generic webhook's body holds the event a level down.
+pub const MAX_EVENT_DEPTH: usize = 100;
+
 fn read_json(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read(path).map_err(|e| crate::error::io_reason(&e))?;
-    serde_json::from_slice(&text).map_err(|e| format!("not JSON ({e})"))
+    let text = crate::files::read(path, crate::files::EVENT_LIMIT)?;
+    let value: Value = serde_json::from_slice(&text).map_err(|e| format!("not JSON ({e})"))?;
+    if depth(&value) > MAX_EVENT_DEPTH {
+        return Err(format!("nested deeper than {MAX_EVENT_DEPTH} levels"));
+    }
+    Ok(value)
+}
+
+/// How deeply arrays and objects nest in `value`.
+fn depth(value: &Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(value, 1)];
+    while let Some((value, level)) = stack.pop() {
+        deepest = deepest.max(level);
+        match value {
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, level + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|v| (v, level + 1))),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Applies the settings over what was detected and derives the remaining fields.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::error::UsageError;
+use crate::files;
 
 /// Largest number of retries accepted: more would only hide a broken destination.
 const MAX_RETRIES: u32 = 100;
@@ -14,7 +15,7 @@ const MAX_SECONDS: f64 = 86_400.0;
 /// What happens to notifications whose settings name a payload template.
 #[derive(Debug, Clone)]
 pub struct TemplateSource {
-    /// Shown in error messages: the file path, or "inline template".
+    /// Shown in error messages: "`template` file PATH", or "`template` (inline template)".
     pub name: String,
     pub text: String,
 }
@@ -130,20 +131,20 @@ pub fn read_template(value: &str) -> Result<TemplateSource, UsageError> {
     let trimmed = value.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return Ok(TemplateSource {
-            name: "inline template".into(),
+            name: "`template` (inline template)".into(),
             text: value.to_owned(),
         });
     }
     let path = value.trim();
-    match std::fs::read_to_string(path) {
+    match files::read_text(std::path::Path::new(path), files::SMALL_LIMIT) {
         Ok(text) => Ok(TemplateSource {
-            name: path.to_owned(),
+            name: format!("`template` file {path}"),
             text,
         }),
-        Err(e) => Err(UsageError::setting_value(
+        Err(why) => Err(UsageError::setting_value(
             "template",
             path,
-            &format!("cannot read the file: {}", crate::error::io_reason(&e)),
+            &format!("cannot read the file: {why}"),
         )),
     }
 }
