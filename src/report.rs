@@ -15,7 +15,7 @@ use crate::env::Env;
 use crate::redact::Redactor;
 
 /// The longest line written to stderr, in characters; a server's body is cut to fit.
-const MAX_LINE: usize = 1000;
+const MAX_LINE: usize = 2000;
 
 /// A token for `::stop-commands::` no text can guess.
 fn fence_token() -> String {
@@ -123,9 +123,10 @@ impl<'a> Report<'a> {
     fn one_line(&self, text: &str) -> String {
         let text = self.redactor.scrub(text);
         let flat: String = text
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
+            .split(|c: char| c.is_control() || c.is_whitespace())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
         crate::markup::fit(&flat, MAX_LINE, crate::markup::plain).0
     }
 

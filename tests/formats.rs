@@ -269,6 +269,29 @@ fn a_hostile_commit_message_stays_valid_and_harmless_in_every_format() {
 }
 
 #[test]
+fn a_commit_message_cannot_disguise_a_link_in_any_markdown_format() {
+    let dir = TempDir::new();
+    let disguised = "Fix [https://github.com/acme/app](https://evil.example/phish) and ]( too";
+    let env = github(&dir, disguised, &[("INPUT_STATUS", "failure")]);
+    for (format, answer) in services() {
+        let (_, request) = notify(format, answer, &env);
+        let all = strings(&request.json()).join("\n");
+        assert!(
+            all.contains("evil.example/phish"),
+            "{format}: the text is missing: {all}"
+        );
+        // Markdown (Discord, Adaptive Cards, Mattermost) closes the link text with `](`;
+        // Slack's and Google Chat's links need `<`.
+        let markdown = !matches!(format, "slack" | "googlechat");
+        assert!(
+            !markdown || !all.contains("](https://evil"),
+            "{format}: a live disguised link: {all}"
+        );
+        assert!(!all.contains("<https://evil"), "{format}: {all}");
+    }
+}
+
+#[test]
 fn a_ten_thousand_line_commit_message_still_yields_valid_messages_within_limits() {
     let dir = TempDir::new();
     let message: String = (0..10_000)

@@ -156,3 +156,30 @@ fn a_dry_run_shows_the_commands() {
     assert!(run.stdout.contains("PRIVMSG #builds :Add sprockets"));
     assert!(!run.all_output().contains("hunter22"));
 }
+
+#[test]
+fn every_line_fits_irc_s_512_bytes_even_for_a_long_channel() {
+    let channel = "c".repeat(120);
+    let to = format!("irc://crier@irc.example.com/{channel}");
+    let title = "é".repeat(600);
+    let run = crier(
+        &[
+            "--print-payload",
+            "--to",
+            &to,
+            "--title",
+            &title,
+            "--status",
+            "failure",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.len() >= 3, "{}", run.stdout);
+    for line in lines {
+        // CR LF ends it, and the server's relay adds `:nick!user@host `: 84 bytes are kept
+        // for that, whatever the channel's length.
+        assert!(line.len() + 2 + 84 <= 512, "{} bytes: {line}", line.len());
+    }
+}

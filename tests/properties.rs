@@ -78,11 +78,37 @@ proptest! {
             Just("commit.message".to_owned()), Just("\"".to_owned()), Just(",".to_owned()), Just("//".to_owned()),
             Just("{".to_owned()), Just("}".to_owned()), Just("(".to_owned()), Just(")".to_owned()),
             Just("-1".to_owned()), Just("99999999999999999999".to_owned()), any::<String>(),
+            Just("{{> ".to_owned()), Just("{{#> ".to_owned()), Just("{{#*inline \"p\"}}".to_owned()),
+            Just("{{/inline}}".to_owned()), Just("{{*".to_owned()), Just("p}}".to_owned()),
+            Just("@partial-block".to_owned()), Just("{{^".to_owned()), Just("~".to_owned()),
+            Just("adaptive_card_body".to_owned()), Just("{{!--".to_owned()), Just("--}}".to_owned()),
         ], 0..24)
     ) {
         let source: String = parts.concat();
         let renderer = Renderer::new();
         let data = json!({"status": "failure", "commit": {"message": "m"}, "list": [1, 2]});
+        let _ = renderer.payload("t", &source, &data);
+        let _ = renderer.text("t", &source, &data);
+    }
+
+    #[test]
+    fn deep_and_recursive_shapes_render_or_are_refused_without_a_crash(
+        depth in 0usize..3000,
+        kind in 0usize..7,
+        middle in prop_oneof![Just("{{> p}}"), Just("{{> adaptive_card_body}}"), Just("x"), Just("{{json this}}")],
+    ) {
+        let (open, close) = [
+            ("{{#if a}}", "{{/if}}"),
+            ("{{#each list}}", "{{/each}}"),
+            ("{{#with commit}}", "{{/with}}"),
+            ("{{#unless a}}", "{{/unless}}"),
+            ("{{#*inline \"p\"}}", "{{/inline}}{{> p}}"),
+            ("{{#> p}}", "{{/p}}"),
+            ("{{x (", ")}}"),
+        ][kind];
+        let source = format!("{}{middle}{}", open.repeat(depth), close.repeat(depth));
+        let renderer = Renderer::new();
+        let data = json!({"a": true, "commit": {"message": "m"}, "list": [1, 2]});
         let _ = renderer.payload("t", &source, &data);
         let _ = renderer.text("t", &source, &data);
     }
@@ -127,6 +153,24 @@ proptest! {
         let data = serde_json::to_value(&ctx).unwrap();
         for template in town_crier::services::templates() {
             Renderer::new().payload("built-in", template, &data).unwrap();
+        }
+    }
+
+    #[test]
+    fn an_event_of_any_depth_is_refused_or_renders_with_every_template(depth in 1usize..300, wide in 0usize..3) {
+        let dir = std::env::temp_dir().join(format!("crier-deep-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("event.json");
+        let inner = format!("{}{}{}", "[{\"k\":".repeat(depth / 2), "1".repeat(wide + 1), "}]".repeat(depth / 2));
+        std::fs::write(&path, format!("{{\"ref\": \"refs/heads/main\", \"x\": {inner}}}")).unwrap();
+        let path = path.to_string_lossy().into_owned();
+        let env = Env::from_pairs(&[("GITHUB_ACTIONS", "true"), ("GITHUB_EVENT_NAME", "push"), ("CRIER_EVENT_FILE", &path)]);
+        let settings = Settings::load(Layer::default(), &env).unwrap().0;
+        if let Ok(ctx) = context::detect(&env, &settings.given(), &mut Vec::new()) {
+            let data = serde_json::to_value(&ctx).unwrap();
+            for template in town_crier::services::templates() {
+                Renderer::new().payload("built-in", template, &data).unwrap();
+            }
         }
     }
 

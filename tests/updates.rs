@@ -166,6 +166,15 @@ fn a_state_file_carries_the_handles_from_one_step_to_the_next() {
         !saved.contains("s3cr3tw3bh00k"),
         "the state file holds no destination URL: {saved}"
     );
+    // Keys are SHA-256 hashes of the destination, not a fast hash a guess could be checked with.
+    let keys: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    for key in keys.as_object().unwrap().keys() {
+        let hash = key.rsplit('-').next().unwrap();
+        assert!(
+            hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{key}"
+        );
+    }
 
     let second: Vec<String> = args("success");
     let second: Vec<&str> = second.iter().map(String::as_str).collect();

@@ -165,12 +165,12 @@ fn depth(value: &Value) -> usize {
     let mut deepest = 0;
     let mut stack = vec![(value, 1)];
     while let Some((value, level)) = stack.pop() {
-        deepest = deepest.max(level);
         match value {
             Value::Array(items) => stack.extend(items.iter().map(|v| (v, level + 1))),
             Value::Object(map) => stack.extend(map.values().map(|v| (v, level + 1))),
-            _ => {}
+            _ => continue,
         }
+        deepest = deepest.max(level);
     }
     deepest
 }

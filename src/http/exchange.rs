@@ -89,10 +89,11 @@ pub fn judge_ok_body(service: &str, reply: &Reply) -> Verdict {
     }
 }
 
-/// `HTTP 404: channel_not_found`: the status and the body, white space folded. The body is
-/// not shortened here: the report masks secrets in the whole text first, then shortens it.
+/// `HTTP 404: channel_not_found`: the status and the body. The body is neither folded nor
+/// shortened here: the report masks secrets in the whole text first (a secret split by a
+/// line break included), then makes it one line and shortens it.
 pub fn describe(reply: &Reply) -> String {
-    let body: String = reply.body.split_whitespace().collect::<Vec<_>>().join(" ");
+    let body = reply.body.trim();
     if body.is_empty() {
         format!("HTTP {}", reply.status)
     } else {

@@ -9,6 +9,8 @@ use crate::files;
 
 /// Largest number of retries accepted: more would only hide a broken destination.
 const MAX_RETRIES: u32 = 100;
+/// Shortest duration accepted for `timeout` and `deadline`: one millisecond.
+const MIN_SECONDS: f64 = 0.001;
 /// Longest duration accepted for `timeout` and `deadline`: one day.
 const MAX_SECONDS: f64 = 86_400.0;
 
@@ -57,12 +59,14 @@ pub fn parse_seconds(
     let seconds = match value {
         None => default,
         Some(text) => match text.trim().parse::<f64>() {
-            Ok(s) if s.is_finite() && s > 0.0 && s <= MAX_SECONDS => s,
+            Ok(s) if (MIN_SECONDS..=MAX_SECONDS).contains(&s) => s,
             _ => {
                 return Err(UsageError::setting_value(
                     name,
                     text,
-                    &format!("expected a number of seconds greater than 0, at most {MAX_SECONDS}"),
+                    &format!(
+                        "expected a number of seconds from {MIN_SECONDS} (too little for any attempt below that) to {MAX_SECONDS}"
+                    ),
                 ))
             }
         },

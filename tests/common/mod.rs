@@ -23,6 +23,10 @@ pub enum Answer {
     },
     /// Reads the request and never answers (until the server is dropped).
     Hang,
+    /// Answers `status` with a body that echoes what it was sent in every encoding a server
+    /// might: the target and headers raw, percent-decoded, base64-decoded, the body raw and
+    /// JSON-escaped, and each again split across a line break.
+    Echo(u16),
 }
 
 impl Answer {
@@ -56,7 +60,7 @@ impl Answer {
                     body,
                 }
             }
-            Answer::Hang => Answer::Hang,
+            other => other,
         }
     }
 }
@@ -192,6 +196,7 @@ fn serve<S: Read + Write>(stream: S, shared: &Shared) {
         };
         let is_connect = request.method == "CONNECT";
         let target = request.target.clone();
+        let echo = echo_of(&request);
         shared.requests.lock().unwrap().push(request);
         if is_connect {
             // Act as a proxy: open the tunnel, then serve what comes through it ourselves.
@@ -206,9 +211,81 @@ fn serve<S: Read + Write>(stream: S, shared: &Shared) {
             .unwrap()
             .pop_front()
             .unwrap_or_else(|| shared.fallback.clone());
+        let answer = match answer {
+            Answer::Echo(status) => Answer::body(status, &echo),
+            other => other,
+        };
         answer_with(reader.get_mut(), answer, &target, shared);
         return;
     }
+}
+
+/// What a careless server says back: everything it was sent, in every encoding.
+fn echo_of(request: &Request) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut items = vec![request.target.clone(), percent_decode(&request.target)];
+    // A payload is not a secret, but a small one may carry a template's variables.
+    if request.body.len() < 200 {
+        items.push(request.body.clone());
+        items.push(serde_json::to_string(&request.body).unwrap());
+    }
+    let boring = [
+        "host",
+        "content-length",
+        "content-type",
+        "user-agent",
+        "accept",
+        "accept-encoding",
+    ];
+    for (name, value) in request
+        .headers
+        .iter()
+        .filter(|(n, _)| !boring.contains(&n.to_ascii_lowercase().as_str()))
+    {
+        items.push(format!("{name}: {value}"));
+        if let Some((_, credential)) = value.split_once(' ') {
+            items.push(credential.to_owned());
+            if let Ok(decoded) = b64.decode(credential) {
+                items.push(String::from_utf8_lossy(&decoded).into_owned());
+            }
+        }
+    }
+    for pair in request.body.split('&') {
+        if let Some((_, v)) = pair.split_once('=') {
+            items.push(percent_decode(&v.replace('+', " ")));
+        }
+    }
+    let mut echo = String::from("you sent:");
+    for item in &items {
+        echo.push_str(&format!("\n{item}"));
+        // And split across a line break, as a wrapping server would.
+        let mid = item
+            .char_indices()
+            .nth(item.chars().count() / 2)
+            .map_or(0, |(i, _)| i);
+        echo.push_str(&format!("\n{}\r\n{}", &item[..mid], &item[mid..]));
+    }
+    echo
+}
+
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(b) = u8::from_str_radix(hex, 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn read_request<R: BufRead>(reader: &mut R) -> Option<Request> {
@@ -247,7 +324,7 @@ fn read_request<R: BufRead>(reader: &mut R) -> Option<Request> {
 
 fn answer_with<W: Write>(stream: &mut W, answer: Answer, target: &str, shared: &Shared) {
     match answer {
-        Answer::Hang => {
+        Answer::Hang | Answer::Echo(_) => {
             while !shared.stop.load(Ordering::SeqCst) {
                 thread::sleep(Duration::from_millis(50));
             }
@@ -414,6 +491,49 @@ pub fn crier(args: &[&str], env: &[(&str, &str)]) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// Runs the real `crier` like [`crier`], killing it if it is still running after `limit`, and
+/// says how long it took.
+pub fn crier_timed(args: &[&str], env: &[(&str, &str)], limit: Duration) -> (Run, Duration) {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crier"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run crier");
+    while child.try_wait().expect("wait for crier").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            break;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    let took = start.elapsed();
+    let output = child.wait_with_output().expect("crier's output");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    (run, took)
+}
+
+/// A TCP server on 127.0.0.1 that hands every connection to `behave`, on a thread of its
+/// own: for servers that misbehave below HTTP (trickling, stalling, talking forever).
+pub fn raw_server(behave: fn(TcpStream)) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            thread::spawn(move || behave(stream));
+        }
+    });
+    port
 }
 
 /// A directory removed when dropped.
