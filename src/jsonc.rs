@@ -12,21 +12,67 @@ pub struct JsonError {
     pub reason: String,
 }
 
-/// Parses JSONC into a value; what is sent is always `value.to_string()`, strict JSON.
+/// Parses JSONC into a value.
 pub fn parse(text: &str) -> Result<Value, JsonError> {
-    let cleaned = blank_comments_and_trailing_commas(text);
-    serde_json::from_slice(&cleaned).map_err(|e| {
-        let full = e.to_string();
-        let reason = full.split(" at line ").next().unwrap_or(&full).to_owned();
-        JsonError {
-            line: e.line(),
-            column: e.column(),
-            reason,
-        }
+    let strict = to_strict(text.to_owned()).map_err(|(e, _)| e)?;
+    serde_json::from_str(&strict).map_err(|e| error(&e))
+}
+
+/// JSONC as strict, compact JSON, in place: comments and trailing commas blanked, the result
+/// checked, then white space outside strings removed. A large payload is never copied nor
+/// built into a value. On error, the text is handed back for the message to quote.
+pub fn to_strict(text: String) -> Result<String, (JsonError, String)> {
+    let mut bytes = text.into_bytes();
+    blank_comments_and_trailing_commas(&mut bytes);
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        return Err((error(&e), text));
+    }
+    compact(&mut bytes);
+    // Only ASCII bytes outside strings were blanked or removed, so the text is still UTF-8.
+    String::from_utf8(bytes).map_err(|e| {
+        let error = JsonError {
+            line: 1,
+            column: 1,
+            reason: "not UTF-8".into(),
+        };
+        (error, String::from_utf8_lossy(e.as_bytes()).into_owned())
     })
 }
 
-fn blank_comments_and_trailing_commas(text: &str) -> Vec<u8> {
+fn error(e: &serde_json::Error) -> JsonError {
+    let full = e.to_string();
+    let reason = full.split(" at line ").next().unwrap_or(&full).to_owned();
+    JsonError {
+        line: e.line(),
+        column: e.column(),
+        reason,
+    }
+}
+
+/// Removes white space outside strings.
+fn compact(bytes: &mut Vec<u8>) {
+    let mut in_string = false;
+    let mut escaped = false;
+    bytes.retain(|&b| {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            true
+        } else {
+            if b == b'"' {
+                in_string = true;
+            }
+            !matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+        }
+    });
+}
+
+fn blank_comments_and_trailing_commas(out: &mut [u8]) {
     #[derive(PartialEq)]
     enum State {
         Code,
@@ -35,7 +81,6 @@ fn blank_comments_and_trailing_commas(text: &str) -> Vec<u8> {
         LineComment,
         BlockComment,
     }
-    let mut out = text.as_bytes().to_vec();
     let mut state = State::Code;
     // A comma in code, not yet followed by anything but white space and comments.
     let mut pending_comma: Option<usize> = None;
@@ -106,7 +151,6 @@ fn blank_comments_and_trailing_commas(text: &str) -> Vec<u8> {
         }
         i += 1;
     }
-    out
 }
 
 #[cfg(test)]

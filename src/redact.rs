@@ -9,6 +9,7 @@
 //! broadly) are provisional: once the destinations are parsed, their services' own
 //! declarations replace them, so ids and words the user needs back are not masked.
 
+use std::borrow::Cow;
 use std::sync::RwLock;
 
 use base64::Engine;
@@ -103,50 +104,73 @@ impl Redactor {
     }
 
     /// `text` with every form of every known secret replaced by `***`, also where a line
-    /// break splits a secret.
-    pub fn scrub(&self, text: &str) -> String {
+    /// break splits a secret. Text without a secret comes back as it is, uncopied.
+    pub fn scrub<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let forms = self.forms.read().unwrap_or_else(|e| e.into_inner());
         let provisional = self.provisional.read().unwrap_or_else(|e| e.into_inner());
-        if forms.is_empty() && provisional.is_empty() {
-            return text.to_owned();
-        }
-        // The text without line breaks, and where each of its bytes stands in `text`.
-        let mut folded = Vec::with_capacity(text.len());
-        let mut origin = Vec::with_capacity(text.len());
-        for (i, b) in text.bytes().enumerate() {
-            if b != b'\n' && b != b'\r' {
-                folded.push(b);
-                origin.push(i);
-            }
-        }
-        let mut masked = vec![false; text.len()];
+        let bytes = text.as_bytes();
+        let breaks = bytes.iter().any(|&b| b == b'\n' || b == b'\r');
+        let mut masked: Vec<(usize, usize)> = Vec::new();
         for form in forms.iter().chain(provisional.iter()) {
-            let needle = form.as_bytes();
-            let mut from = 0;
-            while let Some(at) = find(&folded[from..], needle) {
-                let start = from + at;
-                for &i in &origin[start..start + needle.len()] {
-                    masked[i] = true;
+            if breaks {
+                let needle = form.as_bytes();
+                let mut from = 0;
+                while let Some(at) = bytes[from..].iter().position(|&b| b == needle[0]) {
+                    let start = from + at;
+                    if let Some(end) = match_across_breaks(bytes, start, needle) {
+                        masked.push((start, end));
+                    }
+                    from = start + 1;
                 }
-                from = start + 1;
+            } else {
+                masked.extend(
+                    text.match_indices(form.as_str())
+                        .map(|(i, m)| (i, i + m.len())),
+                );
             }
         }
+        if masked.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        masked.sort_unstable();
         let mut out = String::with_capacity(text.len());
-        let mut in_mask = false;
-        for (i, c) in text.char_indices() {
-            if masked[i] {
-                if !in_mask {
+        let mut at = 0;
+        for (start, end) in masked {
+            if start > at {
+                // A line break alone between two masks keeps them one.
+                let gap = &text[at..start];
+                if !(out.ends_with(MASK) && gap.bytes().all(|b| b == b'\n' || b == b'\r')) {
+                    out.push_str(gap);
                     out.push_str(MASK);
                 }
-                in_mask = true;
-            } else {
-                out.push(c);
-                // A line break inside a masked secret keeps it one mask.
-                in_mask = in_mask && (c == '\n' || c == '\r');
+            } else if at == 0 {
+                out.push_str(MASK);
             }
+            at = at.max(end);
         }
-        out
+        out.push_str(&text[at..]);
+        Cow::Owned(out)
     }
+}
+
+/// The end of `needle` in `haystack` from `start`, where CR and LF may stand between any two
+/// of its bytes.
+fn match_across_breaks(haystack: &[u8], start: usize, needle: &[u8]) -> Option<usize> {
+    let mut i = start;
+    for (n, &b) in needle.iter().enumerate() {
+        while n > 0
+            && i < haystack.len()
+            && haystack[i] != b
+            && matches!(haystack[i], b'\n' | b'\r')
+        {
+            i += 1;
+        }
+        if haystack.get(i) != Some(&b) {
+            return None;
+        }
+        i += 1;
+    }
+    Some(i)
 }
 
 fn insert(list: &RwLock<Vec<String>>, forms: Vec<String>) {
@@ -157,30 +181,6 @@ fn insert(list: &RwLock<Vec<String>>, forms: Vec<String>) {
         }
     }
     list.sort_by_key(|s| std::cmp::Reverse(s.len()));
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || needle.len() > haystack.len() {
-        return None;
-    }
-    let first = needle[0];
-    let mut i = 0;
-    while i + needle.len() <= haystack.len() {
-        match haystack[i..=haystack.len() - needle.len()]
-            .iter()
-            .position(|&b| b == first)
-        {
-            None => return None,
-            Some(at) => {
-                let start = i + at;
-                if &haystack[start..start + needle.len()] == needle {
-                    return Some(start);
-                }
-                i = start + 1;
-            }
-        }
-    }
-    None
 }
 
 /// Every form a secret travels in.
@@ -423,7 +423,8 @@ mod tests {
             "tok-3n-XYZ".to_owned(),
             "tok-3n\n-XYZ".to_owned(),
         ] {
-            let out = r.scrub(&format!("server said: {leak} (end)"));
+            let said = format!("server said: {leak} (end)");
+            let out = r.scrub(&said);
             assert!(!out.contains(&leak), "{leak:?} in {out:?}");
             assert!(out.contains("***") && out.ends_with("(end)"), "{out}");
         }

@@ -94,7 +94,7 @@ impl<'a> Report<'a> {
     /// on stderr. On GitHub, where a payload holds a line that the runner would read as a
     /// workflow command (an e-mail's text with a commit message line `::add-mask::…`), the
     /// runner is told to stop reading commands around them.
-    pub fn payloads(&self, payloads: &[(String, String)]) {
+    pub fn payloads(&self, payloads: &[(String, std::borrow::Cow<'_, str>)]) {
         let commands = payloads
             .iter()
             .any(|(_, p)| p.lines().any(|l| l.trim_start().starts_with("::")));

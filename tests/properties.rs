@@ -119,7 +119,7 @@ proptest! {
         let value = renderer
             .payload("t", r#"{"text": "{{m}}", /* c */ "n": [{{json m}},],}"#, &json!({"m": text}))
             .unwrap()
-            .value;
+            .value();
         prop_assert_eq!(&value["text"], &Value::String(text.clone()));
         prop_assert_eq!(&value["n"][0], &Value::String(text));
     }

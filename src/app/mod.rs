@@ -13,7 +13,7 @@ use crate::env::Env;
 use crate::error::UsageError;
 use crate::handles::StateFile;
 use crate::redact::Redactor;
-use crate::render::Renderer;
+use crate::render::{Data, Renderer};
 use crate::report::{Report, RunResult};
 use crate::routes::{self, Route};
 use crate::settings::{self, Layer, Settings};
@@ -99,16 +99,21 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     }
 
     let mut notes = Vec::new();
-    let ctx = context::detect(env, &settings.given(), &mut notes)?;
+    let mut ctx = context::detect(env, &settings.given(), &mut notes)?;
     for note in notes {
         report.line(&format!("note: {note}"));
     }
 
+    // The event is moved into the template data, never copied: it can be 25 MB.
+    let mut base = serde_json::to_value(&ctx).expect("the context serialises");
+    if let Some(payload) = ctx.event_payload.take() {
+        base["event_payload"] = payload;
+    }
     let renderer = Renderer::new();
-    let data = template_data(&ctx, &BTreeMap::new(), &settings, &renderer)?;
+    let data = template_data(base, &BTreeMap::new(), &settings, &renderer)?;
 
     if settings.print_context {
-        report.out(&serde_json::to_string_pretty(&data).expect("the context serialises"));
+        report.out(&serde_json::to_string_pretty(data.value()).expect("the context serialises"));
         return Ok(EXIT_OK);
     }
     if recipients.is_empty() {
@@ -142,7 +147,7 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         return Ok(EXIT_OK);
     }
     if settings.dry_run {
-        let printed: Vec<(String, String)> = chosen
+        let printed: Vec<_> = chosen
             .iter()
             .map(|c| {
                 let via = c
@@ -164,30 +169,60 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     Ok(send::conclude(&outcomes, &settings, report))
 }
 
-/// The template context as JSON, with `extra` variables, and `title` and `message` rendered
-/// from their templates over it.
+/// The template data: the context as JSON (`base`) with `extra` variables, and `title` and
+/// `message` rendered from their templates over it.
 fn template_data(
+    base: Value,
+    extra: &BTreeMap<String, String>,
+    settings: &Settings,
+    renderer: &Renderer,
+) -> Result<Data, UsageError> {
+    let template_error = |e: crate::render::TemplateError| UsageError::new(e.message);
+    let mut data = Data::new(base);
+    if let Some(vars) = data.value_mut()["vars"].as_object_mut() {
+        for (key, value) in extra {
+            vars.insert(key.clone(), value.clone().into());
+        }
+    }
+    let title = match &settings.title {
+        Some(title) => Some(
+            renderer
+                .text("title", title, &data)
+                .map_err(template_error)?,
+        ),
+        None => None,
+    };
+    let message = match &settings.message {
+        Some(message) => Some(
+            renderer
+                .text("message", message, &data)
+                .map_err(template_error)?,
+        ),
+        None => None,
+    };
+    let value = data.value_mut();
+    if let Some(title) = title {
+        value["title"] = title.into();
+    }
+    if let Some(message) = message {
+        value["message"] = message.into();
+    }
+    Ok(data)
+}
+
+/// The template data of a route with variables of its own: the run's, with the title and
+/// message rendered again over those variables.
+fn route_data(
+    data: &Data,
     ctx: &Context,
     extra: &BTreeMap<String, String>,
     settings: &Settings,
     renderer: &Renderer,
-) -> Result<Value, UsageError> {
-    let template_error = |e: crate::render::TemplateError| UsageError::new(e.message);
-    let mut ctx = ctx.clone();
-    ctx.vars
-        .extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
-    let data = serde_json::to_value(&ctx).expect("the context serialises");
-    if let Some(title) = &settings.title {
-        ctx.title = renderer
-            .text("title", title, &data)
-            .map_err(template_error)?;
-    }
-    if let Some(message) = &settings.message {
-        ctx.message = renderer
-            .text("message", message, &data)
-            .map_err(template_error)?;
-    }
-    Ok(serde_json::to_value(&ctx).expect("the context serialises"))
+) -> Result<Data, UsageError> {
+    let mut base = data.value().clone();
+    base["title"] = ctx.title.clone().into();
+    base["message"] = ctx.message.clone().into();
+    template_data(base, extra, settings, renderer)
 }
 
 /// The settings' headers with a route's over them (a route's replaces one of the same name).

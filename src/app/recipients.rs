@@ -3,15 +3,13 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
-use super::{merge_headers, route_name, template_data};
+use super::{merge_headers, route_data, route_name};
 use crate::context::Context;
 use crate::env::Env;
 use crate::error::UsageError;
 use crate::handles::{self, StateFile, Updates};
 use crate::redact::{self, Redactor, Secret};
-use crate::render::Renderer;
+use crate::render::{Data, Renderer};
 use crate::report::Report;
 use crate::routes::Route;
 use crate::services::{self, Destination, Draft, Message, Setup};
@@ -132,7 +130,7 @@ pub struct Rendered {
 pub fn prepare_all(
     recipients: &[Recipient],
     ctx: &Context,
-    data: &Value,
+    data: &Data,
     settings: &Settings,
     renderer: &Renderer,
     state: Option<&StateFile>,
@@ -160,11 +158,11 @@ pub fn prepare_all(
             (None, _) => None,
         };
         let route = recipient.route;
-        let route_data;
+        let own_data;
         let data = match route {
             Some(route) if !route.vars.is_empty() => {
-                route_data = template_data(ctx, &route.vars, settings, renderer)?;
-                &route_data
+                own_data = route_data(data, ctx, &route.vars, settings, renderer)?;
+                &own_data
             }
             _ => data,
         };

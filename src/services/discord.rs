@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::json::{JsonApi, Shape};
 use super::{Host, Spec};
 use crate::http::{describe, judge_http, seconds_wait, Reply, Request};
+use crate::render::Payload;
 use crate::verdict::Verdict;
 
 pub struct Discord;
@@ -38,7 +39,7 @@ impl JsonApi for Discord {
     /// A new message goes to API v10 with `?wait=true`, so Discord answers with the message
     /// (and its id) instead of a silent 204; an edit is a PATCH of that message. Both carry
     /// the payload's `allowed_mentions`: Discord does not remember them for an edit.
-    fn request(&self, url: &str, payload: Value, shape: &Shape) -> Result<Request, String> {
+    fn request(&self, url: &str, payload: Payload, shape: &Shape) -> Result<Request, String> {
         // The unversioned API is v6, where retry_after was in milliseconds.
         let url = url.replacen("/api/webhooks/", "/api/v10/webhooks/", 1);
         let (base, query) = url.split_once('?').unwrap_or((&url, ""));
@@ -64,7 +65,7 @@ impl JsonApi for Discord {
             true => target,
             false => format!("{target}?{}", params.join("&")),
         };
-        let mut request = Request::post_json(url, payload.to_string());
+        let mut request = Request::post_json(url, payload.text);
         request.method = method;
         // "Client requests that do not have a valid User Agent specified may be blocked."
         request.headers.push((
@@ -79,7 +80,8 @@ impl JsonApi for Discord {
         Ok(request)
     }
 
-    fn check(&self, payload: &Value) -> Option<String> {
+    fn check(&self, payload: &Payload) -> Option<String> {
+        let payload = payload.value();
         let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
         if chars(&payload["content"]) > MAX_CONTENT {
             return Some(format!("content over {MAX_CONTENT} characters"));
@@ -134,8 +136,15 @@ mod tests {
     use serde_json::json;
     use std::time::Duration;
 
+    fn payload(value: Value) -> Payload {
+        Payload {
+            text: value.to_string(),
+            cuts: Vec::new(),
+        }
+    }
+
     fn request(url: &str, shape: Shape) -> (&'static str, String) {
-        let r = Discord.request(url, json!({}), &shape).unwrap();
+        let r = Discord.request(url, payload(json!({})), &shape).unwrap();
         (r.method, r.url)
     }
 
@@ -202,9 +211,9 @@ mod tests {
     #[test]
     fn the_embed_total_is_checked() {
         let big = json!({"embeds": [{"title": "t", "description": "d".repeat(4000), "fields": [{"name": "n", "value": "v".repeat(1000)}, {"name": "n", "value": "v".repeat(1000)}]}]});
-        assert!(Discord.check(&big).is_some());
+        assert!(Discord.check(&payload(big)).is_some());
         assert!(Discord
-            .check(&json!({"embeds": [{"title": "ok"}]}))
+            .check(&payload(json!({"embeds": [{"title": "ok"}]})))
             .is_none());
     }
 }

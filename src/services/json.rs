@@ -2,15 +2,15 @@
 //! service's limits, shape the request, send it and judge the answer. A service file holds
 //! only what is particular to it, as a [`JsonApi`], and is registered as `Json(Service)`.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
-
-use serde_json::Value;
 
 use super::{Destination, Draft, Message, Notes, Prepared, Secret, Service, Setup, Spec};
 use crate::http::{judge_http, Reply, Request};
 use crate::net::Net;
 use crate::redact;
+use crate::render::Payload;
 use crate::verdict::Verdict;
 
 /// What shapes a request besides the payload.
@@ -39,13 +39,13 @@ pub trait JsonApi: Sync + 'static {
     }
 
     /// The request that sends `payload` to `url`: by default a POST of the payload as it is.
-    fn request(&self, url: &str, payload: Value, _shape: &Shape) -> Result<Request, String> {
-        Ok(Request::post_json(url, payload.to_string()))
+    fn request(&self, url: &str, payload: Payload, _shape: &Shape) -> Result<Request, String> {
+        Ok(Request::post_json(url, payload.text))
     }
 
     /// Where a rendered payload breaks the service's documented limits (beyond
     /// [`Spec::max_bytes`], which is checked for every service).
-    fn check(&self, _payload: &Value) -> Option<String> {
+    fn check(&self, _payload: &Payload) -> Option<String> {
         None
     }
 
@@ -150,20 +150,20 @@ impl Destination for JsonDestination {
                     .expect("a JSON service has a built-in template"),
             ),
         };
-        let payload = draft
+        let mut payload = draft
             .renderer
             .payload(&name, source, draft.data)
             .map_err(|e| e.message)?;
         let mut notes = Notes {
-            cuts: payload.cuts,
+            cuts: std::mem::take(&mut payload.cuts),
             ..Notes::default()
         };
         let shape = Shape {
             edit: draft.edit,
             thread: draft.thread,
         };
-        notes.problems.extend(self.api.check(&payload.value));
-        let mut request = self.api.request(&self.url, payload.value, &shape)?;
+        notes.problems.extend(self.api.check(&payload));
+        let mut request = self.api.request(&self.url, payload, &shape)?;
         if let Some(max) = spec.max_bytes.filter(|max| request.body.len() > *max) {
             notes.problems.push(format!(
                 "the payload is {} bytes; {} accepts at most {max}",
@@ -193,8 +193,8 @@ struct JsonMessage {
 }
 
 impl Message for JsonMessage {
-    fn printable(&self) -> String {
-        self.request.body.clone()
+    fn printable(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.request.body)
     }
 
     fn send(&self, net: &Net, timeout: Duration) -> Verdict {

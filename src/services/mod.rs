@@ -19,15 +19,14 @@ mod slack;
 mod teams;
 mod webhook;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
-
-use serde_json::Value;
 
 use crate::env::Env;
 use crate::net::Net;
 pub use crate::redact::Secret;
-use crate::render::Renderer;
+use crate::render::{Data, Renderer};
 use crate::settings::{Settings, TemplateSource};
 use crate::url;
 use crate::verdict::Verdict;
@@ -121,7 +120,7 @@ pub trait Destination: Send + Sync {
 pub struct Draft<'a> {
     pub renderer: &'a Renderer,
     /// The template context.
-    pub data: &'a Value,
+    pub data: &'a Data,
     /// The user's payload template, if any.
     pub template: Option<&'a TemplateSource>,
     /// The id of an earlier message to edit (a handle without its `NAME:`).
@@ -150,7 +149,7 @@ pub struct Notes {
 /// A message ready to send.
 pub trait Message: Send + Sync {
     /// The message exactly as it would be sent, for `--print-payload`.
-    fn printable(&self) -> String;
+    fn printable(&self) -> Cow<'_, str>;
 
     /// One attempt at sending it, within `timeout`.
     fn send(&self, net: &Net, timeout: Duration) -> Verdict;

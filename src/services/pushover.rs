@@ -4,6 +4,7 @@
 //! Success is `"status": 1`; a 4xx is final (its `errors` are shown), and 429 means the
 //! month's quota is spent, so it is not retried either.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -128,7 +129,7 @@ impl Destination for Target {
     }
 
     fn prepare(&self, draft: &Draft) -> Result<Prepared, String> {
-        let (fields, cuts) = form(self, draft.data);
+        let (fields, cuts) = form(self, draft.data.value());
         let body = form_urlencode(&fields);
         let mut request = Request::post_json(self.endpoint.clone(), body);
         request.content_type = FORM;
@@ -232,8 +233,8 @@ struct Post {
 }
 
 impl Message for Post {
-    fn printable(&self) -> String {
-        printable(&self.fields)
+    fn printable(&self) -> Cow<'_, str> {
+        Cow::Owned(printable(&self.fields))
     }
 
     fn send(&self, net: &Net, timeout: Duration) -> Verdict {

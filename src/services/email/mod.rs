@@ -5,6 +5,7 @@
 mod letter;
 mod server;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -86,7 +87,10 @@ impl Destination for Mailto {
             Some(source) => renderer
                 .text("email-subject", source, data)
                 .map_err(|e| e.message)?,
-            None => data["title"].as_str().unwrap_or_default().to_owned(),
+            None => data.value()["title"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
         };
         let letter = Letter {
             subject,
@@ -124,10 +128,11 @@ struct Mail {
 }
 
 impl Message for Mail {
-    fn printable(&self) -> String {
-        String::from_utf8_lossy(&self.message.formatted())
+    fn printable(&self) -> Cow<'_, str> {
+        let text = String::from_utf8_lossy(&self.message.formatted())
             .trim_end()
-            .to_owned()
+            .to_owned();
+        Cow::Owned(text)
     }
 
     fn send(&self, net: &Net, timeout: Duration) -> Verdict {

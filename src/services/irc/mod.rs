@@ -162,7 +162,7 @@ impl Destination for Target {
 
     fn prepare(&self, draft: &Draft) -> Result<Prepared, String> {
         let budget = MAX_TEXT_BYTES - self.channel.len().saturating_sub(SHORT_CHANNEL);
-        let (lines, cuts) = lines_within(draft.data, budget);
+        let (lines, cuts) = lines_within(draft.data.value(), budget);
         Ok(Prepared {
             message: Arc::new(session::Session {
                 target: self.clone(),

@@ -1,5 +1,6 @@
 //! One IRC session per attempt: register, join, say the lines, confirm, quit.
 
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
@@ -45,8 +46,8 @@ trait Stream: Read + Write + Send {}
 impl<T: Read + Write + Send> Stream for T {}
 
 impl Message for Session {
-    fn printable(&self) -> String {
-        super::printable(&self.target, &self.lines)
+    fn printable(&self) -> Cow<'_, str> {
+        Cow::Owned(super::printable(&self.target, &self.lines))
     }
 
     fn send(&self, net: &Net, timeout: Duration) -> Verdict {

@@ -3,11 +3,10 @@
 //! message again: Slack drops blocks an update leaves out). `slack+https://HOST/api?channel=C…`
 //! points the API elsewhere. Errors come back as HTTP 200 with `"ok": false`.
 
-use serde_json::Value;
-
 use super::super::json::{JsonApi, JsonDestination, Shape};
 use super::super::{Setup, Spec};
 use crate::http::{describe, judge_http, Reply, Request};
+use crate::render::Payload;
 use crate::url::percent_decode;
 use crate::verdict::Verdict;
 
@@ -45,8 +44,8 @@ impl JsonApi for SlackApi {
         &super::SPEC
     }
 
-    fn check(&self, payload: &Value) -> Option<String> {
-        super::webhook::check_blocks(payload)
+    fn check(&self, payload: &Payload) -> Option<String> {
+        super::webhook::check_blocks(&payload.value())
     }
 
     /// The channel is not a secret (its id comes back in the message handle); the token,
@@ -56,7 +55,8 @@ impl JsonApi for SlackApi {
         crate::redact::url_secrets(base)
     }
 
-    fn request(&self, url: &str, mut payload: Value, shape: &Shape) -> Result<Request, String> {
+    fn request(&self, url: &str, payload: Payload, shape: &Shape) -> Result<Request, String> {
+        let mut payload = payload.value();
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let channel = query
             .split('&')
@@ -124,7 +124,14 @@ impl JsonApi for SlackApi {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    fn payload(value: Value) -> Payload {
+        Payload {
+            text: value.to_string(),
+            cuts: Vec::new(),
+        }
+    }
 
     #[test]
     fn posts_and_updates() {
@@ -132,7 +139,7 @@ mod tests {
         let post = SlackApi
             .request(
                 "https://slack.com/api?channel=%23builds",
-                json!({"text": "t"}),
+                payload(json!({"text": "t"})),
                 &options,
             )
             .unwrap();
@@ -148,7 +155,7 @@ mod tests {
         let update = SlackApi
             .request(
                 "https://slack.com/api?channel=%23builds",
-                json!({"text": "t"}),
+                payload(json!({"text": "t"})),
                 &edit,
             )
             .unwrap();
@@ -158,7 +165,7 @@ mod tests {
             json!({"text": "t", "channel": "C123", "ts": "1700.1", "thread_ts": "1600.5"})
         );
         assert!(SlackApi
-            .request("https://slack.com/api", json!({}), &options)
+            .request("https://slack.com/api", payload(json!({})), &options)
             .is_err());
     }
 

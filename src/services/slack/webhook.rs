@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::super::json::JsonApi;
 use super::super::Spec;
 use crate::http::{judge_ok_body, Reply};
+use crate::render::Payload;
 use crate::verdict::Verdict;
 
 pub struct Webhook;
@@ -25,8 +26,8 @@ impl JsonApi for Webhook {
         false
     }
 
-    fn check(&self, payload: &Value) -> Option<String> {
-        check_blocks(payload)
+    fn check(&self, payload: &Payload) -> Option<String> {
+        check_blocks(&payload.value())
     }
 
     fn judge(&self, _url: &str, reply: &Reply) -> Verdict {

@@ -13,22 +13,66 @@
 
 use std::fmt;
 
-use std::cell::RefCell;
-
-use handlebars::{
-    handlebars_helper, Context as HbContext, Handlebars, Helper, HelperDef, HelperResult, Output,
-    RenderContext, RenderError, RenderErrorReason, ScopedJson,
-};
+use handlebars::{Context as HbContext, Handlebars, RenderContext, RenderError};
 use serde_json::Value;
 
-use crate::jsonc;
-use crate::markup;
+mod helpers;
+mod limits;
 
-/// A rendered payload, and what had to be cut to keep it within its limits.
+use crate::jsonc;
+
+pub use helpers::truncate;
+use helpers::{register_helpers, CUTS};
+pub use limits::{MAX_TEMPLATE_BYTES, MAX_TEMPLATE_DEPTH};
+
+/// A rendered payload as strict, compact JSON text, and what had to be cut to keep it within
+/// its limits.
 #[derive(Debug, Clone)]
 pub struct Payload {
-    pub value: Value,
+    pub text: String,
     pub cuts: Vec<String>,
+}
+
+impl Payload {
+    /// The payload as a JSON value, for services that look inside or reshape it.
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+}
+
+/// The template context, made once and shared by every template of a run: a large event is
+/// neither copied per template nor per format.
+pub struct Data(HbContext);
+
+impl Data {
+    pub fn new(value: Value) -> Data {
+        Data(HbContext::from(value))
+    }
+
+    pub fn value(&self) -> &Value {
+        self.0.data()
+    }
+
+    pub fn value_mut(&mut self) -> &mut Value {
+        self.0.data_mut()
+    }
+}
+
+/// What templates render over: the run's [`Data`], or a plain value (which is copied).
+pub trait Source {
+    fn with_context<R>(&self, render: impl FnOnce(&HbContext) -> R) -> R;
+}
+
+impl Source for Data {
+    fn with_context<R>(&self, render: impl FnOnce(&HbContext) -> R) -> R {
+        render(&self.0)
+    }
+}
+
+impl Source for Value {
+    fn with_context<R>(&self, render: impl FnOnce(&HbContext) -> R) -> R {
+        render(&HbContext::from(self.clone()))
+    }
 }
 
 /// A template that cannot be parsed or rendered, or that does not produce JSON.
@@ -81,12 +125,22 @@ impl Renderer {
     }
 
     /// Renders an HTML template: every `{{value}}` is HTML-escaped.
-    pub fn html(&self, name: &str, source: &str, data: &Value) -> Result<String, TemplateError> {
+    pub fn html(
+        &self,
+        name: &str,
+        source: &str,
+        data: &impl Source,
+    ) -> Result<String, TemplateError> {
         render(&self.html, name, source, data)
     }
 
     /// Renders a text template (`title`, `message`, `email-subject`).
-    pub fn text(&self, name: &str, source: &str, data: &Value) -> Result<String, TemplateError> {
+    pub fn text(
+        &self,
+        name: &str,
+        source: &str,
+        data: &impl Source,
+    ) -> Result<String, TemplateError> {
         render(&self.text, name, source, data)
     }
 
@@ -96,7 +150,7 @@ impl Renderer {
         &self,
         name: &str,
         source: &str,
-        data: &Value,
+        data: &impl Source,
     ) -> Result<Payload, TemplateError> {
         CUTS.with(|cuts| cuts.borrow_mut().clear());
         let registry = match source.contains(CARD_PARTIAL) {
@@ -105,7 +159,7 @@ impl Renderer {
                 registry
                     .register_partial(
                         CARD_PARTIAL,
-                        include_str!("../templates/adaptive-card-body.hbs"),
+                        include_str!("../../templates/adaptive-card-body.hbs"),
                     )
                     .expect("the built-in partial compiles");
                 registry
@@ -114,7 +168,7 @@ impl Renderer {
         };
         let rendered = render(registry, name, source, data)?;
         let cuts = CUTS.with(|cuts| std::mem::take(&mut *cuts.borrow_mut()));
-        let value = jsonc::parse(&rendered).map_err(|e| {
+        let text = jsonc::to_strict(rendered).map_err(|(e, rendered)| {
             let line = rendered.lines().nth(e.line.saturating_sub(1)).unwrap_or("");
             TemplateError {
                 message: format!(
@@ -126,95 +180,17 @@ impl Renderer {
                 ),
             }
         })?;
-        Ok(Payload { value, cuts })
+        Ok(Payload { text, cuts })
     }
-}
-
-/// The largest template accepted, in bytes.
-pub const MAX_TEMPLATE_BYTES: usize = 256 * 1024;
-/// How deeply blocks (`{{#if}}…{{/if}}`) and subexpressions may nest.
-pub const MAX_TEMPLATE_DEPTH: usize = 40;
-
-/// Refuses what could exhaust the stack before handlebars sees it: a template too large or
-/// nested too deeply, and the constructs that recurse (inline partials, partial blocks,
-/// decorators, partials other than the built-in card body).
-fn check_source(name: &str, source: &str) -> Result<(), TemplateError> {
-    let refuse = |why: String| {
-        Err(TemplateError {
-            message: format!("{name}: {why}"),
-        })
-    };
-    if source.len() > MAX_TEMPLATE_BYTES {
-        return refuse(format!(
-            "the template is {} bytes; at most {MAX_TEMPLATE_BYTES} are accepted",
-            source.len()
-        ));
-    }
-    let mut depth = 0usize;
-    let mut rest = source;
-    while let Some(open) = rest.find("{{") {
-        let after = &rest[open + 2..];
-        let inner = after.trim_start_matches(['{', '~']).trim_start();
-        let close = inner.find("}}").unwrap_or(inner.len());
-        let mustache = &inner[..close];
-        if let Some(comment) = mustache.strip_prefix('!') {
-            // A comment may hold anything; `{{!-- … --}}` ends at `--}}`.
-            let end = if comment.starts_with("--") {
-                inner.find("--}}").map_or(inner.len(), |i| i + 4)
-            } else {
-                close
-            };
-            rest = &inner[end.min(inner.len())..];
-            continue;
-        }
-        match mustache.chars().next() {
-            Some('#') | Some('^') if mustache.len() > 1 => {
-                let kind = mustache[1..].trim_start();
-                if kind.starts_with('*') || kind.starts_with('>') {
-                    return refuse("inline partials, partial blocks and decorators ({{#*inline}}, {{#>}}) are not supported".into());
-                }
-                depth += 1;
-            }
-            Some('/') => depth = depth.saturating_sub(1),
-            Some('*') => return refuse("decorators ({{*…}}) are not supported".into()),
-            Some('>') => {
-                let partial = mustache[1..].trim().trim_end_matches('~').trim();
-                if partial != CARD_PARTIAL {
-                    return refuse(format!(
-                        "the only partial is {{{{> {CARD_PARTIAL}}}}}, not {{{{> {partial}}}}}"
-                    ));
-                }
-            }
-            _ => {}
-        }
-        let mut parens = 0usize;
-        for c in mustache.chars() {
-            match c {
-                '(' => parens += 1,
-                ')' => parens = parens.saturating_sub(1),
-                _ => {}
-            }
-            if depth + parens > MAX_TEMPLATE_DEPTH {
-                break;
-            }
-        }
-        if depth + parens > MAX_TEMPLATE_DEPTH {
-            return refuse(format!(
-                "blocks and subexpressions nest more than {MAX_TEMPLATE_DEPTH} deep"
-            ));
-        }
-        rest = &inner[close.min(inner.len())..];
-    }
-    Ok(())
 }
 
 fn render(
     registry: &Handlebars<'static>,
     name: &str,
     source: &str,
-    data: &Value,
+    data: &impl Source,
 ) -> Result<String, TemplateError> {
-    check_source(name, source)?;
+    limits::check_source(name, source)?;
     let template = handlebars::Template::compile(source).map_err(|e| {
         let at = match e.pos() {
             Some((line, column)) => format!("line {line}, column {column}: "),
@@ -231,15 +207,13 @@ fn render(
             message: format!("{name}: {at}template syntax error: {reason}"),
         }
     })?;
-    let ctx = HbContext::wraps(data).map_err(|e| TemplateError {
-        message: format!("{name}: {e}"),
-    })?;
     let mut out = handlebars::StringOutput::new();
-    let mut rc = RenderContext::new(None);
     use handlebars::Renderable;
-    template
-        .render(registry, &ctx, &mut rc, &mut out)
-        .map_err(|e| render_error(name, &e))?;
+    data.with_context(|ctx| {
+        let mut rc = RenderContext::new(None);
+        template.render(registry, ctx, &mut rc, &mut out)
+    })
+    .map_err(|e| render_error(name, &e))?;
     out.into_string().map_err(|e| TemplateError {
         message: format!("{name}: {e}"),
     })
@@ -280,156 +254,6 @@ pub fn escape_json_string(text: &str) -> String {
     quoted[1..quoted.len() - 1].to_owned()
 }
 
-/// The text of a value as a template author expects it: strings as they are, numbers and
-/// booleans as JSON, nothing for null or a missing value.
-fn as_text(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-        Value::Number(_) => true,
-    }
-}
-
-/// Shortens `text` to at most `max` characters, ending with `…` when anything was cut.
-/// Cuts fall between characters, never inside one.
-pub fn truncate(text: &str, max: usize) -> String {
-    markup::fit(text, max, markup::plain).0
-}
-
-thread_local! {
-    /// What the helpers cut while rendering the current payload.
-    static CUTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-/// A helper that escapes a value for one markup and fits it within a size:
-/// `{{name value [max]}}`. Cuts are recorded so they can be reported.
-struct Fit {
-    name: &'static str,
-    escape: markup::Escape,
-    /// The size when none is given; `None` makes the size required.
-    default_max: Option<usize>,
-}
-
-impl HelperDef for Fit {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc HbContext,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let value = h
-            .param(0)
-            .ok_or(RenderErrorReason::ParamNotFoundForIndex(self.name, 0))?;
-        let max = match (h.param(1), self.default_max) {
-            (Some(p), _) => p
-                .value()
-                .as_u64()
-                .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
-                .ok_or_else(|| {
-                    RenderErrorReason::Other(format!(
-                        "{}: the size must be a whole number, not {}",
-                        self.name,
-                        p.value()
-                    ))
-                })?,
-            (None, Some(max)) => max,
-            (None, None) => {
-                return Err(RenderErrorReason::ParamNotFoundForIndex(self.name, 1).into())
-            }
-        };
-        let text = as_text(value.value());
-        let (fitted, cut) = markup::fit(&text, max, self.escape);
-        if cut {
-            let what = value.relative_path().map_or("a value", String::as_str);
-            let note = format!(
-                "{what} cut from {} to {max} characters",
-                text.chars().count()
-            );
-            CUTS.with(|cuts| cuts.borrow_mut().push(note));
-        }
-        Ok(ScopedJson::Derived(Value::String(fitted)))
-    }
-}
-
-/// `{{json value}}`: the value as JSON, written raw so it can stand where a JSON value goes.
-struct JsonHelper;
-
-impl HelperDef for JsonHelper {
-    fn call<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc HbContext,
-        _: &mut RenderContext<'reg, 'rc>,
-        out: &mut dyn Output,
-    ) -> HelperResult {
-        let value = h
-            .param(0)
-            .map(|p| p.value().clone())
-            .ok_or(RenderErrorReason::ParamNotFoundForIndex("json", 0))?;
-        out.write(&value.to_string())?;
-        Ok(())
-    }
-}
-
-/// The size links' text is kept within.
-const LINK_TEXT: usize = 300;
-
-handlebars_helper!(default_helper: |value: Json, fallback: Json| {
-    if truthy(value) { value.clone() } else { fallback.clone() }
-});
-handlebars_helper!(upper: |value: Json| as_text(value).to_uppercase());
-handlebars_helper!(lower: |value: Json| as_text(value).to_lowercase());
-handlebars_helper!(slack_link: |url: Json, text: Json| {
-    markup::slack_link(&as_text(url), &as_text(text), LINK_TEXT)
-});
-handlebars_helper!(md_link: |url: Json, text: Json| {
-    markup::markdown_link(&as_text(url), &as_text(text), LINK_TEXT)
-});
-handlebars_helper!(discord_mentions: |mention: Json| {
-    markup::discord_allowed_mentions(&as_text(mention))
-});
-
-fn register_helpers(registry: &mut Handlebars<'static>) {
-    registry.register_helper("json", Box::new(JsonHelper));
-    registry.register_helper("default", Box::new(default_helper));
-    registry.register_helper("upper", Box::new(upper));
-    registry.register_helper("lower", Box::new(lower));
-    registry.register_helper("slack_link", Box::new(slack_link));
-    registry.register_helper("md_link", Box::new(md_link));
-    registry.register_helper("discord_mentions", Box::new(discord_mentions));
-    let fits: [(&'static str, markup::Escape, Option<usize>); 6] = [
-        ("truncate", markup::plain, None),
-        ("md", markup::markdown, Some(usize::MAX)),
-        ("mrkdwn", markup::slack, Some(3000)),
-        ("html", markup::html, Some(usize::MAX)),
-        ("mattermost", markup::mattermost, Some(usize::MAX)),
-        ("chat_text", markup::google_chat, Some(usize::MAX)),
-    ];
-    for (name, escape, default_max) in fits {
-        registry.register_helper(
-            name,
-            Box::new(Fit {
-                name,
-                escape,
-                default_max,
-            }),
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -442,7 +266,10 @@ mod tests {
     fn values_are_escaped_for_json_strings() {
         let r = Renderer::new();
         let data = json!({"m": HOSTILE, "title": "SHOULD NOT APPEAR"});
-        let value = r.payload("t", r#"{"text": "{{m}}"}"#, &data).unwrap().value;
+        let value = r
+            .payload("t", r#"{"text": "{{m}}"}"#, &data)
+            .unwrap()
+            .value();
         assert_eq!(value["text"], HOSTILE);
         let sent = value.to_string();
         assert!(!sent.contains("&quot;") && !sent.contains("&#x27;") && !sent.contains("&lt;"));
@@ -455,7 +282,7 @@ mod tests {
         let value = r
             .payload("t", r#"{"o": {{json obj}}, "r": {{{verbatim}}}, "n": {{json n}}, "missing": {{json nope}}}"#, &data)
             .unwrap()
-            .value;
+            .value();
         assert_eq!(
             value,
             json!({"o": {"a": [1, "x\"y"]}, "r": "raw", "n": 42, "missing": null})
@@ -508,9 +335,10 @@ mod tests {
                 &data,
             )
             .unwrap();
-        let a = payload.value["a"].as_str().unwrap();
+        let value = payload.value();
+        let a = value["a"].as_str().unwrap();
         assert!(a.chars().count() <= 3000 && a.starts_with("&lt;!channel&gt;"));
-        assert_eq!(payload.value["b"], "<!channel…");
+        assert_eq!(payload.value()["b"], "<!channel…");
         assert_eq!(payload.cuts.len(), 3);
         assert_eq!(
             payload.cuts[1],
@@ -533,7 +361,7 @@ mod tests {
         let out = r
             .payload("t", r#"{"s": "{{slack_link u t}}", "d": "{{md_link u t}}", "a": {{json (discord_mentions m)}}}"#, &data)
             .unwrap()
-            .value;
+            .value();
         assert_eq!(
             out,
             json!({"s": "<https://x/y|a|b&gt;>", "d": "[a|b>](https://x/y)", "a": {"parse": [], "users": ["42"]}})

@@ -1,0 +1,179 @@
+//! The template helpers: escaping for each markup within a size (`mrkdwn`, `html`, `md`, …),
+//! `json`, `default`, links and mentions.
+
+use std::cell::RefCell;
+
+use handlebars::{
+    handlebars_helper, Context as HbContext, Handlebars, Helper, HelperDef, HelperResult, Output,
+    RenderContext, RenderError, RenderErrorReason, ScopedJson,
+};
+use serde_json::Value;
+
+use crate::markup;
+
+/// The text of a value as a template author expects it: strings as they are, numbers and
+/// booleans as JSON, nothing for null or a missing value.
+fn as_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        Value::Number(_) => true,
+    }
+}
+
+/// Shortens `text` to at most `max` characters, ending with `…` when anything was cut.
+/// Cuts fall between characters, never inside one.
+pub fn truncate(text: &str, max: usize) -> String {
+    markup::fit(text, max, markup::plain).0
+}
+
+thread_local! {
+    /// What the helpers cut while rendering the current payload.
+    pub(super) static CUTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A helper that escapes a value for one markup and fits it within a size:
+/// `{{name value [max]}}`. Cuts are recorded so they can be reported.
+struct Fit {
+    name: &'static str,
+    escape: markup::Escape,
+    /// The size when none is given; `None` makes the size required.
+    default_max: Option<usize>,
+}
+
+impl HelperDef for Fit {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc HbContext,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let value = h
+            .param(0)
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex(self.name, 0))?;
+        let max = match (h.param(1), self.default_max) {
+            (Some(p), _) => p
+                .value()
+                .as_u64()
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+                .ok_or_else(|| {
+                    RenderErrorReason::Other(format!(
+                        "{}: the size must be a whole number, not {}",
+                        self.name,
+                        p.value()
+                    ))
+                })?,
+            (None, Some(max)) => max,
+            (None, None) => {
+                return Err(RenderErrorReason::ParamNotFoundForIndex(self.name, 1).into())
+            }
+        };
+        let text = as_text(value.value());
+        let (fitted, cut) = markup::fit(&text, max, self.escape);
+        if cut {
+            let what = value.relative_path().map_or("a value", String::as_str);
+            let note = format!(
+                "{what} cut from {} to {max} characters",
+                text.chars().count()
+            );
+            CUTS.with(|cuts| cuts.borrow_mut().push(note));
+        }
+        Ok(ScopedJson::Derived(Value::String(fitted)))
+    }
+}
+
+/// `{{json value}}`: the value as JSON, written raw so it can stand where a JSON value goes.
+struct JsonHelper;
+
+impl HelperDef for JsonHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc HbContext,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let value = h
+            .param(0)
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("json", 0))?
+            .value();
+        // Straight into the output: a large event is not serialised into a string first.
+        serde_json::to_writer(OutputWriter(out), value)
+            .map_err(|e| RenderErrorReason::Other(format!("json: {e}")))?;
+        Ok(())
+    }
+}
+
+/// `io::Write` over handlebars' output. serde_json writes whole UTF-8 pieces.
+struct OutputWriter<'a>(&'a mut dyn Output);
+
+impl std::io::Write for OutputWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0.write(&text)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The size links' text is kept within.
+const LINK_TEXT: usize = 300;
+
+handlebars_helper!(default_helper: |value: Json, fallback: Json| {
+    if truthy(value) { value.clone() } else { fallback.clone() }
+});
+handlebars_helper!(upper: |value: Json| as_text(value).to_uppercase());
+handlebars_helper!(lower: |value: Json| as_text(value).to_lowercase());
+handlebars_helper!(slack_link: |url: Json, text: Json| {
+    markup::slack_link(&as_text(url), &as_text(text), LINK_TEXT)
+});
+handlebars_helper!(md_link: |url: Json, text: Json| {
+    markup::markdown_link(&as_text(url), &as_text(text), LINK_TEXT)
+});
+handlebars_helper!(discord_mentions: |mention: Json| {
+    markup::discord_allowed_mentions(&as_text(mention))
+});
+
+pub(super) fn register_helpers(registry: &mut Handlebars<'static>) {
+    registry.register_helper("json", Box::new(JsonHelper));
+    registry.register_helper("default", Box::new(default_helper));
+    registry.register_helper("upper", Box::new(upper));
+    registry.register_helper("lower", Box::new(lower));
+    registry.register_helper("slack_link", Box::new(slack_link));
+    registry.register_helper("md_link", Box::new(md_link));
+    registry.register_helper("discord_mentions", Box::new(discord_mentions));
+    let fits: [(&'static str, markup::Escape, Option<usize>); 6] = [
+        ("truncate", markup::plain, None),
+        ("md", markup::markdown, Some(usize::MAX)),
+        ("mrkdwn", markup::slack, Some(3000)),
+        ("html", markup::html, Some(usize::MAX)),
+        ("mattermost", markup::mattermost, Some(usize::MAX)),
+        ("chat_text", markup::google_chat, Some(usize::MAX)),
+    ];
+    for (name, escape, default_max) in fits {
+        registry.register_helper(
+            name,
+            Box::new(Fit {
+                name,
+                escape,
+                default_max,
+            }),
+        );
+    }
+}
