@@ -27,11 +27,11 @@ pub fn command() -> clap::Command {
             destinations.push_str(&format!("  {:<12}   {form}\n", ""));
         }
     }
-    let after = Layer::command()
-        .get_after_help()
-        .map(|h| h.to_string())
-        .unwrap_or_default();
-    Layer::command().after_help(format!("{destinations}\n{after}"))
+    Layer::command().after_long_help(format!(
+        "{}\n\n{destinations}\n{}",
+        crate::settings::layer::EXAMPLES,
+        crate::settings::layer::ENVIRONMENT
+    ))
 }
 
 pub fn parse(args: &[String]) -> Result<Asked, UsageError> {

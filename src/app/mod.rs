@@ -103,6 +103,14 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     for note in notes {
         report.line(&format!("note: {note}"));
     }
+    if settings.status.is_none() && ctx.status == Some(crate::status::Status::Unknown) {
+        report.warning(
+            "no status was given and none could be detected, so every message says the run \
+             \"finished\": pass `status` (in a GitHub job: `status: ${{ job.status }}`; in a \
+             separate notify job: `status: ${{ contains(needs.*.result, 'failure') && 'failure' \
+             || 'success' }}`)",
+        );
+    }
 
     // The event is moved into the template data, never copied: it can be 25 MB.
     let mut base = serde_json::to_value(&ctx).expect("the context serialises");
@@ -117,10 +125,9 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         return Ok(EXIT_OK);
     }
     if recipients.is_empty() {
-        return Err(UsageError::setting(
-            "to",
-            "is required: give at least one destination (--to, INPUT_TO, PLUGIN_TO or CRIER_TO), \
-             or routes in a `config` file",
+        return Err(UsageError::new(
+            "no destination (setting `to`): give one with --to URL (or INPUT_TO, PLUGIN_TO, \
+             CRIER_TO), or routes with --config FILE; `crier -h` shows examples",
         ));
     }
 
@@ -156,9 +163,14 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
                     .relay()
                     .map(|r| format!(" via {r}"))
                     .unwrap_or_default();
+                let printable = c.message.printable();
+                let printable = match settings.pretty {
+                    true => pretty(printable),
+                    false => printable,
+                };
                 (
                     format!("payload for {}{via}:", c.recipient.label()),
-                    c.message.printable(),
+                    printable,
                 )
             })
             .collect();
@@ -223,6 +235,16 @@ fn route_data(
     base["title"] = ctx.title.clone().into();
     base["message"] = ctx.message.clone().into();
     template_data(base, extra, settings, renderer)
+}
+
+/// A JSON payload indented; anything else as it is.
+fn pretty(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    match serde_json::from_str::<Value>(&text) {
+        Ok(value) => serde_json::to_string_pretty(&value)
+            .map(std::borrow::Cow::Owned)
+            .unwrap_or(text),
+        Err(_) => text,
+    }
 }
 
 /// The settings' headers with a route's over them (a route's replaces one of the same name).

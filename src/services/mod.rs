@@ -192,7 +192,13 @@ pub fn templates() -> impl Iterator<Item = &'static str> {
 /// an explicit `NAME+` prefix, then the scheme, then the native host, then the generic
 /// webhook for any other `http(s)` URL.
 pub fn route(raw: &str) -> Result<(&'static dyn Service, String), String> {
-    let (scheme, rest) = url::split_scheme(raw).ok_or("not a URL")?;
+    let (scheme, rest) = url::split_scheme(raw).ok_or_else(|| {
+        let first = raw.split('/').next().unwrap_or("");
+        match first.contains('.') && !first.contains(['@', ' ']) {
+            true => "not a URL: it has no scheme; add `https://` in front".to_owned(),
+            false => "not a URL".to_owned(),
+        }
+    })?;
     if let Some((name, inner)) = scheme.split_once('+') {
         let service = by_name(name)
             .ok_or_else(|| format!("unknown format `{name}`; formats: {}", names()))?;
@@ -222,12 +228,18 @@ pub fn route(raw: &str) -> Result<(&'static dyn Service, String), String> {
         return Err("the URL has no host".into());
     }
     let (path, _, _) = url::split_tail(url::parts(rest).tail);
-    let service = SERVICES
+    let native = SERVICES
         .iter()
         .copied()
-        .find(|s| s.spec().hosts.iter().any(|h| h.matches(&host, path)))
-        .unwrap_or(&Json(webhook::Webhook));
-    Ok((service, raw.to_owned()))
+        .find(|s| s.spec().hosts.iter().any(|h| h.matches(&host, path)));
+    if let (Some(service), "http") = (native, scheme.as_str()) {
+        return Err(format!(
+            "{host} ({}) is served over HTTPS only, and http:// would send the secret URL in \
+             clear text: use https://",
+            service.spec().name
+        ));
+    }
+    Ok((native.unwrap_or(&Json(webhook::Webhook)), raw.to_owned()))
 }
 
 /// `mailto:, irc://, …`: the schemes services own.

@@ -8,6 +8,26 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::env::Env;
 use crate::error::UsageError;
 
+/// What `-h` and `--help` end with.
+pub const EXAMPLES: &str = "Examples:
+  crier --print-payload --status failure --to https://hooks.slack.com/services/T000/B000/XXXX
+      show the Slack message a failed build sends, and send nothing
+  crier --status \"$CI_JOB_STATUS\" --on problems --to \"$SLACK_WEBHOOK\" --to mailto:ops@example.com
+      tell Slack and e-mail when the job failed or was cancelled
+  crier --print-context
+      show what templates can use ({{commit.sha}}, {{run.url}}, …)
+
+`crier --help` lists every service and its URL forms.";
+
+/// What `--help` ends with, after the services.
+pub const ENVIRONMENT: &str = "Every setting can also be given as INPUT_NAME (GitHub Actions, hyphens kept), \
+PLUGIN_NAME (Drone, Woodpecker) or CRIER_NAME (anywhere), NAME upper-cased; for PLUGIN_ and \
+CRIER_ hyphens become underscores. Precedence: command line, INPUT_, PLUGIN_, CRIER_. Through \
+the environment, list settings hold one item per line.
+
+Exit status: 0 sent (or nothing to send), 1 a destination failed, 2 usage, configuration or \
+template error (nothing sent).";
+
 /// Every setting, as typed by a user. Values are kept as text here; [`Settings::from_layer`]
 /// parses and checks them, so the message for a bad value is the same on every surface.
 #[derive(Parser, Deserialize, Serialize, Default, Debug, Clone)]
@@ -16,160 +36,162 @@ use crate::error::UsageError;
     name = "crier",
     version,
     about = "Town Crier: tell Slack, Teams, Discord, Google Chat, e-mail, Pushover, IRC or any webhook what your pipeline did.",
-    after_help = "Every setting can also be given as INPUT_NAME (GitHub Actions, hyphens kept), \
-PLUGIN_NAME (Drone, Woodpecker) or CRIER_NAME (anywhere), NAME upper-cased; for PLUGIN_ and \
-CRIER_ hyphens become underscores. Precedence: command line, INPUT_, PLUGIN_, CRIER_. Through \
-the environment, list settings hold one item per line.\n\nExit status: 0 sent (or nothing to \
-send), 1 a destination failed, 2 usage, configuration or template error (nothing sent)."
+    after_help = EXAMPLES,
+    after_long_help = ENVIRONMENT
 )]
 pub struct Layer {
     /// Destination URL; repeat for several (slack, webhook, FORMAT+URL, ...)
-    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "URL", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "lines")]
     pub to: Vec<String>,
 
     /// started, success, failure, cancelled, skipped (or an alias such as failed, canceled)
-    #[arg(long, value_name = "STATUS", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "STATUS", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub status: Option<String>,
 
     /// Statuses to notify on: always, finished, problems, or a list of statuses
-    #[arg(long, value_name = "STATUSES", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "STATUSES", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub on: Option<String>,
 
     /// What happened: build, deploy, release, or another word
-    #[arg(long, value_name = "EVENT", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "EVENT", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub event: Option<String>,
 
     /// Headline, a handlebars text template
-    #[arg(long, value_name = "TEMPLATE", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "TEMPLATE", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub title: Option<String>,
 
     /// Body text, a handlebars text template
-    #[arg(long, value_name = "TEMPLATE", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "TEMPLATE", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub message: Option<String>,
 
     /// Payload template for HTTP destinations: a file path, or inline text starting with `{`
-    #[arg(long, value_name = "FILE|JSON", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "FILE|JSON", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub template: Option<String>,
 
     /// Extra HTTP header `Name: value`; repeat for several
-    #[arg(long = "headers", value_name = "HEADER", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long = "headers", value_name = "HEADER", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "lines")]
     pub headers: Vec<String>,
 
     /// Extra template variable `key=value`, used as {{vars.key}}; repeat for several
-    #[arg(long = "vars", value_name = "KEY=VALUE", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long = "vars", value_name = "KEY=VALUE", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "lines")]
     pub vars: Vec<String>,
 
     /// Deployment environment name
-    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "NAME", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub environment: Option<String>,
 
     /// Container image built or deployed, repo:tag
-    #[arg(long, value_name = "REPO:TAG", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "REPO:TAG", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub image: Option<String>,
 
     /// Who to alert when the status is failure (e.g. <@U123> for Slack)
-    #[arg(long, value_name = "HANDLE", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "HANDLE", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub mention: Option<String>,
 
     /// Extra attempts per destination after the first [default: 3]
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    #[arg(help_heading = "Delivery", long, value_name = "N", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub retries: Option<String>,
 
     /// Seconds for one attempt, connect and response [default: 10]
-    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    #[arg(help_heading = "Delivery", long, value_name = "SECONDS", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub timeout: Option<String>,
 
     /// Seconds for all attempts of one destination, waits included [default: 60]
-    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    #[arg(help_heading = "Delivery", long, value_name = "SECONDS", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub deadline: Option<String>,
 
     /// Exit 1 when a destination failed; false turns failures into warnings [default: true]
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(help_heading = "Delivery", long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     #[serde(default, deserialize_with = "text")]
     pub fail_on_error: Option<String>,
 
     /// Render and print the payloads instead of sending them [default: false]
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(help_heading = "Output", long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     #[serde(default, deserialize_with = "text")]
     pub dry_run: Option<String>,
 
     /// CI event JSON to read [default: $GITHUB_EVENT_PATH]
-    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "FILE", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub event_file: Option<String>,
 
     /// Sender address for e-mail
-    #[arg(long, value_name = "ADDRESS", allow_hyphen_values = true)]
+    #[arg(help_heading = "E-mail", long, value_name = "ADDRESS", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub email_from: Option<String>,
 
     /// E-mail subject, a handlebars text template [default: the title]
-    #[arg(long, value_name = "TEMPLATE", allow_hyphen_values = true)]
+    #[arg(help_heading = "E-mail", long, value_name = "TEMPLATE", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub email_subject: Option<String>,
 
     /// SMTP server, smtp://[user[:password]@]host[:port] or smtps://...
-    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
+    #[arg(help_heading = "E-mail", long, value_name = "URL", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub smtp_url: Option<String>,
 
     /// Send e-mail through Amazon SES in this region
-    #[arg(long, value_name = "REGION", allow_hyphen_values = true)]
+    #[arg(help_heading = "E-mail", long, value_name = "REGION", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub ses_region: Option<String>,
 
     /// host:port to use instead of SES's public SMTP endpoint
-    #[arg(long, value_name = "HOST:PORT", allow_hyphen_values = true)]
+    #[arg(help_heading = "E-mail", long, value_name = "HOST:PORT", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub ses_endpoint: Option<String>,
 
     /// Routes file (YAML)
-    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    #[arg(help_heading = "Destinations and message", long, value_name = "FILE", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub config: Option<String>,
 
     /// Slack bot token, for slack://CHANNEL destinations
-    #[arg(long, value_name = "TOKEN", allow_hyphen_values = true)]
+    #[arg(help_heading = "Slack API and message updates", long, value_name = "TOKEN", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub slack_token: Option<String>,
 
     /// Message handle(s) from an earlier post, to edit that message
-    #[arg(long, value_name = "HANDLE", allow_hyphen_values = true)]
+    #[arg(help_heading = "Slack API and message updates", long, value_name = "HANDLE", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "lines")]
     pub update: Vec<String>,
 
     /// Message handle to reply under (Slack thread, Discord thread)
-    #[arg(long, value_name = "HANDLE", allow_hyphen_values = true)]
+    #[arg(help_heading = "Slack API and message updates", long, value_name = "HANDLE", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub thread: Option<String>,
 
     /// File where message handles are kept between steps of one job
-    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    #[arg(help_heading = "Slack API and message updates", long, value_name = "FILE", allow_hyphen_values = true)]
     #[serde(default, deserialize_with = "text")]
     pub state_file: Option<String>,
 
     /// Print each payload exactly as it would be sent, and send nothing
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     #[serde(skip)]
     pub print_payload: bool,
 
+    /// With --print-payload: print each JSON payload indented, not on one line
+    #[arg(long, help_heading = "Output")]
+    #[serde(skip)]
+    pub pretty: bool,
+
     /// Print the template context as JSON, and send nothing
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     #[serde(skip)]
     pub print_context: bool,
 
@@ -259,7 +281,7 @@ pub fn names() -> Vec<String> {
         .get_arguments()
         .filter(|a| !matches!(a.get_id().as_str(), "help" | "version"))
         .filter_map(|a| a.get_long().map(str::to_owned))
-        .filter(|n| n != "print-payload" && n != "print-context")
+        .filter(|n| !matches!(n.as_str(), "print-payload" | "print-context" | "pretty"))
         .collect()
 }
 

@@ -29,29 +29,33 @@ const PREFIXES: &[&str] = &["INPUT_", "PLUGIN_", "CRIER_"];
 pub fn read(cli: Layer, env: &Env) -> Result<(Layer, Vec<String>), UsageError> {
     let mut warnings = Vec::new();
     let mut layer = cli.normalise();
+    if layer.status.as_deref().is_some_and(unevaluated) {
+        warnings.push(
+            "ignoring --status: it holds an unevaluated `${{ … }}` expression, which only a \
+             GitHub workflow evaluates"
+                .to_owned(),
+        );
+        layer.status = None;
+    }
+    // `--to A,B` is two destinations, as Drone and Woodpecker hand a YAML list over.
+    layer.to = layer.to.iter().flat_map(|t| split_url_list(t)).collect();
     for prefix in PREFIXES {
         let (mut lower, unknown) = Layer::from_env(env, prefix)?;
-        if *prefix == "PLUGIN_" {
-            // Drone and Woodpecker hand a YAML list over as `a,b,c`.
-            lower.to = lower.to.iter().flat_map(|t| split_url_list(t)).collect();
-        }
-        layer = layer.or(lower);
+        lower.to = lower.to.iter().flat_map(|t| split_url_list(t)).collect();
         // An action's `status` input defaults to `${{ job.status }}`; should a runner
         // ever pass the expression through unevaluated, it means "not given".
-        if layer.status.as_deref().is_some_and(|s| s.contains("${{")) {
+        if lower.status.as_deref().is_some_and(unevaluated) {
             warnings.push(format!(
                 "ignoring {prefix}STATUS: it holds an unevaluated expression; pass `status: ${{{{ job.status }}}}` explicitly"
             ));
-            layer.status = None;
+            lower.status = None;
         }
+        layer = layer.or(lower);
         match *prefix {
             // Our own namespace: a misspelt name must not be silently ignored.
             "CRIER_" => {
                 if let Some(key) = unknown.first() {
-                    return Err(UsageError::new(format!(
-                        "unknown setting {key}; settings are: {}",
-                        names().join(", ")
-                    )));
+                    return Err(UsageError::new(unknown_setting(key, prefix)));
                 }
             }
             _ => {
@@ -62,6 +66,30 @@ pub fn read(cli: Layer, env: &Env) -> Result<(Layer, Vec<String>), UsageError> {
         }
     }
     Ok((layer, warnings))
+}
+
+fn unevaluated(value: &str) -> bool {
+    value.contains("${{")
+}
+
+/// `unknown setting CRIER_STAUTS; did you mean CRIER_STATUS?`, or the list of settings.
+fn unknown_setting(key: &str, prefix: &str) -> String {
+    let name = key[prefix.len()..].to_ascii_lowercase().replace('_', "-");
+    let nearest = names()
+        .into_iter()
+        .map(|n| (strsim::jaro_winkler(&name, &n), n))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|(score, _)| *score > 0.85);
+    match nearest {
+        Some((_, n)) => format!(
+            "unknown setting {key}; did you mean {prefix}{}?",
+            n.to_ascii_uppercase().replace('-', "_")
+        ),
+        None => format!(
+            "unknown setting {key}; settings are: {}",
+            names().join(", ")
+        ),
+    }
 }
 
 /// Validated settings.
@@ -98,6 +126,8 @@ pub struct Settings {
     pub thread: Option<String>,
     pub state_file: Option<PathBuf>,
     pub print_context: bool,
+    /// Dry-run payloads indented.
+    pub pretty: bool,
 }
 
 impl Settings {
@@ -181,6 +211,7 @@ impl Settings {
             thread: layer.thread.map(|t| t.trim().to_owned()),
             state_file: layer.state_file.map(|p| PathBuf::from(p.trim())),
             print_context: layer.print_context,
+            pretty: layer.pretty,
         })
     }
 }
