@@ -32,6 +32,16 @@ pub fn key(service: &str, raw: &str) -> String {
     format!("{service}-{hex}")
 }
 
+/// The thread a `thread` setting names for `service`: a handle of that service (`slack:C…/ts`)
+/// for it only; a bare id for every destination.
+pub fn thread_for<'a>(handle: &'a str, service: &str) -> Option<&'a str> {
+    let handle = handle.trim();
+    match handle.split_once(':') {
+        Some((prefix, _)) if crate::services::by_name(prefix).is_some() => id_for(handle, service),
+        _ => Some(handle).filter(|h| !h.is_empty()),
+    }
+}
+
 /// Handles given through `update`, each used by at most one destination, in order.
 pub struct Updates {
     handles: Vec<(String, bool)>,

@@ -45,16 +45,28 @@ pub fn markdown(c: char) -> Option<&'static str> {
     }
 }
 
-/// Mattermost: `@channel`, `@all`, `@here` and `@user` notify, and Slack-style `<!channel>`
-/// is translated into a mention. A zero-width space after `@` and `<` keeps the text as it
-/// looks while making it inert; after `]`, it keeps Markdown links honest.
-pub fn mattermost(c: char) -> Option<&'static str> {
-    match c {
-        '@' => Some("@\u{200B}"),
-        '<' => Some("<\u{200B}"),
-        ']' => Some("]\u{200B}"),
-        _ => None,
+/// Mattermost: `@channel`, `@all`, `@here` and `@user` notify where a word starts with them,
+/// and Slack-style `<!channel>` is translated into a mention. A zero-width space after such
+/// an `@` and such a `<` keeps the text as it looks while making it inert; `widgets@main`
+/// and `a < b` are left alone. Markdown links are kept honest as by [`markdown`].
+pub fn mattermost(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        let word_start = previous.map_or(true, |p| !(p.is_alphanumeric() || p == '_' || p == '.'));
+        match c {
+            '@' if word_start && chars.peek().is_some_and(|n| n.is_alphanumeric()) => {
+                out.push('\u{200B}')
+            }
+            '<' if chars.peek() == Some(&'!') => out.push('\u{200B}'),
+            ']' => out.push('\u{200B}'),
+            _ => {}
+        }
+        previous = Some(c);
     }
+    out
 }
 
 /// Google Chat message text: `<users/all>` mentions everyone and `<url|text>` makes links.
@@ -194,9 +206,18 @@ mod tests {
             fit("<b>\"x\"</b>", 100, html).0,
             "&lt;b&gt;&quot;x&quot;&lt;/b&gt;"
         );
-        let mm = fit("@channel <!here>", 100, mattermost).0;
-        assert!(!mm.contains("@channel") && !mm.contains("<!here>"));
-        assert_eq!(mm.replace('\u{200B}', ""), "@channel <!here>");
+        let mm = fit(
+            &mattermost("@channel <!here> (@all) widgets@main a < b"),
+            100,
+            plain,
+        )
+        .0;
+        assert!(!mm.contains("@channel") && !mm.contains("<!here>") && !mm.contains("@all"));
+        assert!(mm.contains("widgets@main") && mm.contains("a < b"), "{mm}");
+        assert_eq!(
+            mm.replace('\u{200B}', ""),
+            "@channel <!here> (@all) widgets@main a < b"
+        );
         let chat = fit("<users/all>", 100, google_chat).0;
         assert!(!chat.contains("<users/all>"));
     }

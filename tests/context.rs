@@ -51,7 +51,7 @@ fn github_push() {
     );
     assert_eq!(ctx["status"], "failure");
     assert_eq!(ctx["event"], "build");
-    assert_eq!(ctx["title"], "❌ Build failed: acme/widgets@main");
+    assert_eq!(ctx["title"], "❌ CI failed: acme/widgets@main");
     assert_eq!(ctx["message"], "Add sprockets\n\nLonger description.");
     assert_eq!(
         ctx["repository"],
@@ -129,7 +129,7 @@ fn github_tag_push() {
         "abcdef1234567890abcdef1234567890abcdef12"
     );
     assert_eq!(ctx["status"], "unknown");
-    assert_eq!(ctx["title"], "🔔 Build finished: acme/widgets@v1.2.3");
+    assert_eq!(ctx["title"], "🔔 CI finished: acme/widgets@v1.2.3");
 }
 
 #[test]

@@ -190,7 +190,7 @@ fn the_message_is_multipart_with_both_parts_carrying_the_run() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let message = &server.received()[0];
     assert_eq!(message["content_type"], "multipart/alternative");
-    assert_eq!(message["subject"], "❌ Build failed: acme/widgets@main");
+    assert_eq!(message["subject"], "❌ CI failed: acme/widgets@main");
     assert_eq!(message["from"], "CI <ci@example.com>");
     assert_eq!(message["date"], true);
     assert!(message["message_id"]

@@ -115,15 +115,15 @@ fn every_format_is_delivered_and_judged_as_its_service_answers() {
                 );
             }
             "ringcentral" => {
-                assert_eq!(body["activity"], "❌ Build failed: acme/widgets@main");
+                assert_eq!(body["activity"], "❌ CI failed: acme/widgets@main");
                 assert_eq!(body["attachments"][0]["type"], "AdaptiveCard");
                 assert_eq!(body["attachments"][0]["version"], "1.3");
             }
             "googlechat" => {
-                assert_eq!(body["text"], "❌ Build failed: acme/widgets@main");
+                assert_eq!(body["text"], "❌ CI failed: acme/widgets@main");
                 assert_eq!(
                     body["cardsV2"][0]["card"]["header"]["title"],
-                    "❌ Build failed: acme/widgets@main"
+                    "❌ CI failed: acme/widgets@main"
                 );
                 assert!(
                     outputs.contains("message-id=googlechat:spaces/AAA/messages/BBB.CCC\n"),

@@ -41,7 +41,7 @@ fn the_notification_is_said_in_the_channel() {
     assert_eq!(
         said,
         [
-            "❌ Build failed: acme/widgets@main — https://github.com/acme/widgets/actions/runs/9876543210",
+            "❌ CI failed: acme/widgets@main — https://github.com/acme/widgets/actions/runs/9876543210",
             "Add sprockets",
             "They spin."
         ]
@@ -149,7 +149,7 @@ fn a_dry_run_shows_the_commands() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.starts_with("PRIVMSG #builds :❌ Build failed"),
+        run.stdout.starts_with("PRIVMSG #builds :❌ CI failed"),
         "{}",
         run.stdout
     );

@@ -145,6 +145,12 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         state.as_ref(),
     )?;
     let chosen = recipients::choose(&recipients, prepared, &ctx, &settings, report);
+    for c in &chosen {
+        c.recipient
+            .destination
+            .ready()
+            .map_err(|why| UsageError::new(format!("{}: {why}", c.recipient.label())))?;
+    }
     if chosen.is_empty() {
         let note = "nothing to send: no destination is for this run";
         report.line(note);

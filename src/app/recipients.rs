@@ -177,7 +177,7 @@ pub fn prepare_all(
             thread: settings
                 .thread
                 .as_deref()
-                .map(|t| handles::id_for(t, name).unwrap_or(t)),
+                .and_then(|t| handles::thread_for(t, name)),
             headers: &headers,
             settings,
         };
@@ -244,6 +244,9 @@ pub fn choose<'r, 'a>(
         }
         for cut in &rendered.notes.cuts {
             report.line(&format!("{label}: {cut} to fit the service's limits"));
+        }
+        for warning in &rendered.notes.warnings {
+            report.warning(&format!("{label}: {warning}"));
         }
         for problem in &rendered.notes.problems {
             report.warning(&format!(

@@ -32,6 +32,8 @@ pub struct Given {
     pub environment: Option<String>,
     pub image: Option<String>,
     pub mention: Option<String>,
+    pub username: Option<String>,
+    pub icon_url: Option<String>,
     pub vars: BTreeMap<String, String>,
     pub event_file: Option<std::path::PathBuf>,
 }
@@ -195,6 +197,8 @@ fn finish(ctx: &mut Context, detected: Detected, settings: &Given) {
         ctx.image = Some(parse_image(image));
     }
     ctx.vars = settings.vars.clone();
+    ctx.username = settings.username.clone();
+    ctx.icon_url = settings.icon_url.clone();
     if ctx.status == Some(Status::Failure) {
         ctx.mention = settings.mention.clone().unwrap_or_default();
     }
@@ -215,7 +219,21 @@ fn finish(ctx: &mut Context, detected: Detected, settings: &Given) {
         ctx.repository.name.get_or_insert(name);
     }
 
-    ctx.title = default_title(ctx);
+    // The headline names what ran: for a build, the workflow ("Deploy to prod failed"),
+    // unless the settings name the event; a release or deployment says so.
+    let what = match (&settings.event, &ctx.workflow) {
+        (None, Some(workflow)) if ctx.event == "build" && !workflow.trim().is_empty() => {
+            workflow.trim().to_owned()
+        }
+        _ => {
+            let mut event = ctx.event.clone();
+            if let Some(first) = event.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            event
+        }
+    };
+    ctx.title = default_title(ctx, &what);
     ctx.message = default_message(ctx);
     ctx.devtron = devtron(ctx);
 }
@@ -242,8 +260,8 @@ fn parse_image(image: &str) -> Image {
     }
 }
 
-/// "❌ Build failed: acme/widgets@main", "✅ Deploy succeeded: acme/api@v2 → production".
-fn default_title(ctx: &Context) -> String {
+/// "❌ Build failed: acme/widgets@main", "✅ Deploy to prod succeeded: acme/api@v2 → production".
+fn default_title(ctx: &Context, what: &str) -> String {
     let status = ctx.status.unwrap_or(Status::Unknown);
     let (icon, verb) = match status {
         Status::Started => ("🚀", "started"),
@@ -253,11 +271,7 @@ fn default_title(ctx: &Context) -> String {
         Status::Skipped => ("⏭️", "skipped"),
         Status::Unknown => ("🔔", "finished"),
     };
-    let mut event = ctx.event.clone();
-    if let Some(first) = event.get_mut(..1) {
-        first.make_ascii_uppercase();
-    }
-    let mut title = format!("{icon} {event} {verb}");
+    let mut title = format!("{icon} {what} {verb}");
     let place = ctx
         .repository
         .full_name

@@ -16,6 +16,11 @@ pub struct Context {
     pub title: String,
     pub message: String,
     pub mention: String,
+    /// The sender's display name and icon, from the settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<String>,
     pub ci: Ci,
     pub repository: Repository,
     pub commit: Commit,
@@ -153,6 +158,22 @@ pub struct Image {
     pub tag: Option<String>,
 }
 
+/// The names [`Devtron`] puts at the top level of the context.
+pub const DEVTRON_KEYS: &[&str] = &[
+    "eventType",
+    "devtronAppName",
+    "devtronEnvName",
+    "devtronPipelineType",
+    "devtronCiPipelineId",
+    "devtronCdPipelineId",
+    "devtronBuildGitCommitHash",
+    "devtronTriggeredByEmail",
+    "devtronContainerImageRepo",
+    "devtronContainerImageTag",
+    "buildHistoryLink",
+    "appDetailsLink",
+];
+
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Devtron {
@@ -178,4 +199,34 @@ pub struct Devtron {
     pub build_history_link: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_details_link: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devtron_keys_are_those_devtron_serialises() {
+        let full = Devtron {
+            devtron_app_name: Some("a".into()),
+            devtron_env_name: Some("a".into()),
+            devtron_ci_pipeline_id: Some("a".into()),
+            devtron_cd_pipeline_id: Some("a".into()),
+            devtron_build_git_commit_hash: Some("a".into()),
+            devtron_triggered_by_email: Some("a".into()),
+            devtron_container_image_repo: Some("a".into()),
+            devtron_container_image_tag: Some("a".into()),
+            build_history_link: Some("a".into()),
+            app_details_link: Some("a".into()),
+            ..Devtron::default()
+        };
+        let value = serde_json::to_value(full).unwrap();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, DEVTRON_KEYS);
+    }
 }

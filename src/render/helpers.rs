@@ -47,6 +47,9 @@ thread_local! {
 /// `{{name value [max]}}`. Cuts are recorded so they can be reported.
 struct Fit {
     name: &'static str,
+    /// What the whole text goes through first, where escaping needs to see more than one
+    /// character (Mattermost's mentions).
+    prepare: Option<fn(&str) -> String>,
     escape: markup::Escape,
     /// The size when none is given; `None` makes the size required.
     default_max: Option<usize>,
@@ -81,7 +84,8 @@ impl HelperDef for Fit {
             }
         };
         let text = as_text(value.value());
-        let (fitted, cut) = markup::fit(&text, max, self.escape);
+        let prepared = self.prepare.map(|prepare| prepare(&text));
+        let (fitted, cut) = markup::fit(prepared.as_deref().unwrap_or(&text), max, self.escape);
         if cut {
             let what = value.relative_path().map_or("a value", String::as_str);
             let note = format!(
@@ -113,6 +117,43 @@ impl HelperDef for JsonHelper {
         // Straight into the output: a large event is not serialised into a string first.
         serde_json::to_writer(OutputWriter(out), value)
             .map_err(|e| RenderErrorReason::Other(format!("json: {e}")))?;
+        Ok(())
+    }
+}
+
+/// `{{context_json}}`: the whole template context as JSON, without the Devtron names that
+/// repeat it at the top level (templates still see those): the generic webhook's body.
+struct ContextJson;
+
+impl HelperDef for ContextJson {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        _: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc HbContext,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let Some(map) = ctx.data().as_object() else {
+            out.write(&ctx.data().to_string())?;
+            return Ok(());
+        };
+        let mut first = true;
+        out.write("{")?;
+        for (key, value) in map {
+            if crate::context::DEVTRON_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            if !first {
+                out.write(",")?;
+            }
+            first = false;
+            out.write(&Value::String(key.clone()).to_string())?;
+            out.write(":")?;
+            serde_json::to_writer(OutputWriter(out), value)
+                .map_err(|e| RenderErrorReason::Other(format!("context_json: {e}")))?;
+        }
+        out.write("}")?;
         Ok(())
     }
 }
@@ -152,25 +193,33 @@ handlebars_helper!(discord_mentions: |mention: Json| {
 
 pub(super) fn register_helpers(registry: &mut Handlebars<'static>) {
     registry.register_helper("json", Box::new(JsonHelper));
+    registry.register_helper("context_json", Box::new(ContextJson));
     registry.register_helper("default", Box::new(default_helper));
     registry.register_helper("upper", Box::new(upper));
     registry.register_helper("lower", Box::new(lower));
     registry.register_helper("slack_link", Box::new(slack_link));
     registry.register_helper("md_link", Box::new(md_link));
     registry.register_helper("discord_mentions", Box::new(discord_mentions));
-    let fits: [(&'static str, markup::Escape, Option<usize>); 6] = [
-        ("truncate", markup::plain, None),
-        ("md", markup::markdown, Some(usize::MAX)),
-        ("mrkdwn", markup::slack, Some(3000)),
-        ("html", markup::html, Some(usize::MAX)),
-        ("mattermost", markup::mattermost, Some(usize::MAX)),
-        ("chat_text", markup::google_chat, Some(usize::MAX)),
+    type Prepare = Option<fn(&str) -> String>;
+    let fits: [(&'static str, Prepare, markup::Escape, Option<usize>); 6] = [
+        ("truncate", None, markup::plain, None),
+        ("md", None, markup::markdown, Some(usize::MAX)),
+        ("mrkdwn", None, markup::slack, Some(3000)),
+        ("html", None, markup::html, Some(usize::MAX)),
+        (
+            "mattermost",
+            Some(markup::mattermost),
+            markup::plain,
+            Some(usize::MAX),
+        ),
+        ("chat_text", None, markup::google_chat, Some(usize::MAX)),
     ];
-    for (name, escape, default_max) in fits {
+    for (name, prepare, escape, default_max) in fits {
         registry.register_helper(
             name,
             Box::new(Fit {
                 name,
+                prepare,
                 escape,
                 default_max,
             }),

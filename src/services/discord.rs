@@ -80,6 +80,19 @@ impl JsonApi for Discord {
         Ok(request)
     }
 
+    /// Discord pings `<@id>`, `<@&role>`, `@here` and `@everyone`; `@name` is only text.
+    fn mention_advice(&self, mention: &str) -> Option<String> {
+        let pings = mention
+            .split_whitespace()
+            .all(|word| word.starts_with("<@") || word == "@here" || word == "@everyone");
+        (!pings).then(|| {
+            format!(
+                "mention {mention:?} will not ping on Discord: write a member as <@123456789> \
+                 (their user ID), a role as <@&987654321>, or @here"
+            )
+        })
+    }
+
     fn check(&self, payload: &Payload) -> Option<String> {
         let payload = payload.value();
         let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());

@@ -59,6 +59,11 @@ pub trait JsonApi: Sync + 'static {
         None
     }
 
+    /// What a `mention` must look like to ping here, if `mention` is not of that form.
+    fn mention_advice(&self, _mention: &str) -> Option<String> {
+        None
+    }
+
     /// The secret parts of `url`; by default its user information, path and query.
     fn secrets(&self, url: &str) -> Vec<String> {
         redact::url_secrets(url)
@@ -163,6 +168,9 @@ impl Destination for JsonDestination {
             thread: draft.thread,
         };
         notes.problems.extend(self.api.check(&payload));
+        if let Some(mention) = &draft.settings.mention {
+            notes.warnings.extend(self.api.mention_advice(mention));
+        }
         let mut request = self.api.request(&self.url, payload, &shape)?;
         if let Some(max) = spec.max_bytes.filter(|max| request.body.len() > *max) {
             notes.problems.push(format!(

@@ -99,6 +99,12 @@ pub trait Destination: Send + Sync {
         None
     }
 
+    /// Whether everything it needs to be sent is there; asked only of destinations this run
+    /// sends to.
+    fn ready(&self) -> Result<(), String> {
+        Ok(())
+    }
+
     /// Every secret it holds, raw.
     fn secrets(&self) -> Vec<Secret>;
 
@@ -138,11 +144,13 @@ pub struct Prepared {
     pub notes: Notes,
 }
 
-/// Cuts made to fit limits, limits broken anyway, and other remarks.
+/// Cuts made to fit limits, limits broken anyway, what the user should change, and other
+/// remarks.
 #[derive(Default)]
 pub struct Notes {
     pub cuts: Vec<String>,
     pub problems: Vec<String>,
+    pub warnings: Vec<String>,
     pub remarks: Vec<String>,
 }
 

@@ -20,7 +20,8 @@ pub const EXAMPLES: &str = "Examples:
 `crier --help` lists every service and its URL forms.";
 
 /// What `--help` ends with, after the services.
-pub const ENVIRONMENT: &str = "Every setting can also be given as INPUT_NAME (GitHub Actions, hyphens kept), \
+pub const ENVIRONMENT: &str =
+    "Every setting can also be given as INPUT_NAME (GitHub Actions, hyphens kept), \
 PLUGIN_NAME (Drone, Woodpecker) or CRIER_NAME (anywhere), NAME upper-cased; for PLUGIN_ and \
 CRIER_ hyphens become underscores. Precedence: command line, INPUT_, PLUGIN_, CRIER_. Through \
 the environment, list settings hold one item per line.
@@ -41,77 +42,172 @@ template error (nothing sent).";
 )]
 pub struct Layer {
     /// Destination URL; repeat for several (slack, webhook, FORMAT+URL, ...)
-    #[arg(help_heading = "Destinations and message", long, value_name = "URL", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "URL",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "lines")]
     pub to: Vec<String>,
 
     /// started, success, failure, cancelled, skipped (or an alias such as failed, canceled)
-    #[arg(help_heading = "Destinations and message", long, value_name = "STATUS", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "STATUS",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub status: Option<String>,
 
     /// Statuses to notify on: always, finished, problems, or a list of statuses
-    #[arg(help_heading = "Destinations and message", long, value_name = "STATUSES", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "STATUSES",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub on: Option<String>,
 
     /// What happened: build, deploy, release, or another word
-    #[arg(help_heading = "Destinations and message", long, value_name = "EVENT", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "EVENT",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub event: Option<String>,
 
     /// Headline, a handlebars text template
-    #[arg(help_heading = "Destinations and message", long, value_name = "TEMPLATE", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "TEMPLATE",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub title: Option<String>,
 
     /// Body text, a handlebars text template
-    #[arg(help_heading = "Destinations and message", long, value_name = "TEMPLATE", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "TEMPLATE",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub message: Option<String>,
 
     /// Payload template for HTTP destinations: a file path, or inline text starting with `{`
-    #[arg(help_heading = "Destinations and message", long, value_name = "FILE|JSON", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "FILE|JSON",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub template: Option<String>,
 
     /// Extra HTTP header `Name: value`; repeat for several
-    #[arg(help_heading = "Destinations and message", long = "headers", value_name = "HEADER", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long = "headers",
+        value_name = "HEADER",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "lines")]
     pub headers: Vec<String>,
 
     /// Extra template variable `key=value`, used as {{vars.key}}; repeat for several
-    #[arg(help_heading = "Destinations and message", long = "vars", value_name = "KEY=VALUE", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long = "vars",
+        value_name = "KEY=VALUE",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "lines")]
     pub vars: Vec<String>,
 
     /// Deployment environment name
-    #[arg(help_heading = "Destinations and message", long, value_name = "NAME", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "NAME",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub environment: Option<String>,
 
     /// Container image built or deployed, repo:tag
-    #[arg(help_heading = "Destinations and message", long, value_name = "REPO:TAG", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "REPO:TAG",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub image: Option<String>,
 
+    /// The sender's display name, where the destination lets it be set (Slack, Discord, Mattermost)
+    #[arg(
+        long,
+        help_heading = "Destinations and message",
+        value_name = "NAME",
+        allow_hyphen_values = true
+    )]
+    #[serde(default, deserialize_with = "text")]
+    pub username: Option<String>,
+
+    /// The sender's icon, an image URL, where the destination lets it be set
+    #[arg(
+        long,
+        help_heading = "Destinations and message",
+        value_name = "URL",
+        allow_hyphen_values = true
+    )]
+    #[serde(default, deserialize_with = "text")]
+    pub icon_url: Option<String>,
+
     /// Who to alert when the status is failure (e.g. <@U123> for Slack)
-    #[arg(help_heading = "Destinations and message", long, value_name = "HANDLE", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "HANDLE",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub mention: Option<String>,
 
     /// Extra attempts per destination after the first [default: 3]
-    #[arg(help_heading = "Delivery", long, value_name = "N", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Delivery",
+        long,
+        value_name = "N",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub retries: Option<String>,
 
     /// Seconds for one attempt, connect and response [default: 10]
-    #[arg(help_heading = "Delivery", long, value_name = "SECONDS", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Delivery",
+        long,
+        value_name = "SECONDS",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub timeout: Option<String>,
 
     /// Seconds for all attempts of one destination, waits included [default: 60]
-    #[arg(help_heading = "Delivery", long, value_name = "SECONDS", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Delivery",
+        long,
+        value_name = "SECONDS",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub deadline: Option<String>,
 
@@ -126,57 +222,112 @@ pub struct Layer {
     pub dry_run: Option<String>,
 
     /// CI event JSON to read [default: $GITHUB_EVENT_PATH]
-    #[arg(help_heading = "Destinations and message", long, value_name = "FILE", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub event_file: Option<String>,
 
     /// Sender address for e-mail
-    #[arg(help_heading = "E-mail", long, value_name = "ADDRESS", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "E-mail",
+        long,
+        value_name = "ADDRESS",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub email_from: Option<String>,
 
     /// E-mail subject, a handlebars text template [default: the title]
-    #[arg(help_heading = "E-mail", long, value_name = "TEMPLATE", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "E-mail",
+        long,
+        value_name = "TEMPLATE",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub email_subject: Option<String>,
 
     /// SMTP server, smtp://[user[:password]@]host[:port] or smtps://...
-    #[arg(help_heading = "E-mail", long, value_name = "URL", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "E-mail",
+        long,
+        value_name = "URL",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub smtp_url: Option<String>,
 
     /// Send e-mail through Amazon SES in this region
-    #[arg(help_heading = "E-mail", long, value_name = "REGION", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "E-mail",
+        long,
+        value_name = "REGION",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub ses_region: Option<String>,
 
     /// host:port to use instead of SES's public SMTP endpoint
-    #[arg(help_heading = "E-mail", long, value_name = "HOST:PORT", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "E-mail",
+        long,
+        value_name = "HOST:PORT",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub ses_endpoint: Option<String>,
 
     /// Routes file (YAML)
-    #[arg(help_heading = "Destinations and message", long, value_name = "FILE", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Destinations and message",
+        long,
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub config: Option<String>,
 
     /// Slack bot token, for slack://CHANNEL destinations
-    #[arg(help_heading = "Slack API and message updates", long, value_name = "TOKEN", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Slack API and message updates",
+        long,
+        value_name = "TOKEN",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub slack_token: Option<String>,
 
     /// Message handle(s) from an earlier post, to edit that message
-    #[arg(help_heading = "Slack API and message updates", long, value_name = "HANDLE", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Slack API and message updates",
+        long,
+        value_name = "HANDLE",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "lines")]
     pub update: Vec<String>,
 
     /// Message handle to reply under (Slack thread, Discord thread)
-    #[arg(help_heading = "Slack API and message updates", long, value_name = "HANDLE", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Slack API and message updates",
+        long,
+        value_name = "HANDLE",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub thread: Option<String>,
 
     /// File where message handles are kept between steps of one job
-    #[arg(help_heading = "Slack API and message updates", long, value_name = "FILE", allow_hyphen_values = true)]
+    #[arg(
+        help_heading = "Slack API and message updates",
+        long,
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
     #[serde(default, deserialize_with = "text")]
     pub state_file: Option<String>,
 
@@ -206,6 +357,7 @@ macro_rules! each_field {
     ($m:ident) => {
         $m!(
             text: status, on, event, title, message, template, environment, image, mention,
+                username, icon_url,
                 retries, timeout, deadline, fail_on_error, dry_run, event_file, email_from,
                 email_subject, smtp_url, ses_region, ses_endpoint, config, slack_token, thread,
                 state_file;

@@ -68,6 +68,18 @@ pub fn read(cli: Layer, env: &Env) -> Result<(Layer, Vec<String>), UsageError> {
     Ok((layer, warnings))
 }
 
+/// An icon is an `http(s)` image URL.
+fn parse_icon_url(url: &str) -> Result<String, UsageError> {
+    match url.starts_with("https://") || url.starts_with("http://") {
+        true => Ok(url.to_owned()),
+        false => Err(UsageError::setting_value(
+            "icon-url",
+            url,
+            "expected the URL of an image, https://…",
+        )),
+    }
+}
+
 fn unevaluated(value: &str) -> bool {
     value.contains("${{")
 }
@@ -107,6 +119,8 @@ pub struct Settings {
     pub environment: Option<String>,
     pub image: Option<String>,
     pub mention: Option<String>,
+    pub username: Option<String>,
+    pub icon_url: Option<String>,
     pub retries: u32,
     pub timeout: Duration,
     pub deadline: Duration,
@@ -146,6 +160,8 @@ impl Settings {
             environment: self.environment.clone(),
             image: self.image.clone(),
             mention: self.mention.clone(),
+            username: self.username.clone(),
+            icon_url: self.icon_url.clone(),
             vars: self.vars.clone(),
             event_file: self.event_file.clone(),
         }
@@ -194,6 +210,11 @@ impl Settings {
             environment: layer.environment.map(|e| e.trim().to_owned()),
             image: layer.image.map(|e| e.trim().to_owned()),
             mention: layer.mention.map(|e| e.trim().to_owned()),
+            username: layer.username.map(|e| e.trim().to_owned()),
+            icon_url: layer
+                .icon_url
+                .map(|u| parse_icon_url(u.trim()))
+                .transpose()?,
             retries: parse_retries(layer.retries.as_deref())?,
             timeout: parse_seconds("timeout", layer.timeout.as_deref(), 10.0)?,
             deadline: parse_seconds("deadline", layer.deadline.as_deref(), 60.0)?,

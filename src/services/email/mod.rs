@@ -48,7 +48,8 @@ impl Service for Email {
 
 struct Mailto {
     to: Vec<Mailbox>,
-    outbox: Outbox,
+    /// The sender and server, or what is missing for them (needed only to send).
+    outbox: Result<Outbox, String>,
 }
 
 impl Destination for Mailto {
@@ -62,11 +63,18 @@ impl Destination for Mailto {
     }
 
     fn relay(&self) -> Option<String> {
-        Some(self.outbox.server.shown.clone())
+        self.outbox.as_ref().ok().map(|o| o.server.shown.clone())
+    }
+
+    fn ready(&self) -> Result<(), String> {
+        self.outbox.as_ref().map(|_| ()).map_err(String::clone)
     }
 
     fn secrets(&self) -> Vec<Secret> {
-        let server = &self.outbox.server;
+        let Ok(outbox) = &self.outbox else {
+            return Vec::new();
+        };
+        let server = &outbox.server;
         let mut secrets = Vec::new();
         if let (Some(user), Some(password)) = (&server.user, &server.password) {
             secrets.push(Secret::Login {
@@ -109,11 +117,15 @@ impl Destination for Mailto {
                 )
                 .map_err(|e| e.message)?,
         };
-        let message = compose(&self.outbox.from, &self.to, letter)
+        // Without a sender (a route that this run does not send to), the templates are still
+        // checked, with a stand-in sender the message never goes out with.
+        let stand_in: Mailbox = "crier@localhost".parse().map_err(|_| "no sender")?;
+        let from = self.outbox.as_ref().map_or(&stand_in, |o| &o.from);
+        let message = compose(from, &self.to, letter)
             .map_err(|e| format!("cannot compose the e-mail: {e}"))?;
         Ok(Prepared {
             message: Arc::new(Mail {
-                server: self.outbox.server.clone(),
+                server: self.outbox.as_ref().ok().map(|o| o.server.clone()),
                 message,
             }),
             notes: Notes::default(),
@@ -123,7 +135,8 @@ impl Destination for Mailto {
 
 /// One destination's e-mail, sent through one server.
 struct Mail {
-    server: MailServer,
+    /// `None` only for a destination that is not [`Destination::ready`]: never sent.
+    server: Option<MailServer>,
     message: lettre::Message,
 }
 
@@ -136,8 +149,11 @@ impl Message for Mail {
     }
 
     fn send(&self, net: &Net, timeout: Duration) -> Verdict {
-        let parameters = || tls_parameters(&self.server.host, net);
-        let tls = match self.server.tls {
+        let Some(server) = &self.server else {
+            return Verdict::failed("no mail server");
+        };
+        let parameters = || tls_parameters(&server.host, net);
+        let tls = match server.tls {
             TlsMode::StartTls => parameters().map(Tls::Required),
             TlsMode::Implicit => parameters().map(Tls::Wrapper),
             TlsMode::None => Ok(Tls::None),
@@ -146,14 +162,14 @@ impl Message for Mail {
             Ok(tls) => tls,
             Err(why) => return Verdict::failed(why),
         };
-        let mut transport = SmtpTransport::builder_dangerous(self.server.host.as_str())
-            .port(self.server.port)
+        let mut transport = SmtpTransport::builder_dangerous(server.host.as_str())
+            .port(server.port)
             .tls(tls)
             .timeout(Some(timeout));
-        if let Some(user) = &self.server.user {
+        if let Some(user) = &server.user {
             transport = transport.credentials(Credentials::new(
                 user.clone(),
-                self.server.password.clone().unwrap_or_default(),
+                server.password.clone().unwrap_or_default(),
             ));
         }
         match transport.build().send(&self.message) {

@@ -146,30 +146,42 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// From `email-from`, and `smtp-url` or `ses-region` (exactly one of them).
-    pub fn from_settings(settings: &Settings, env: &Env) -> Result<Outbox, UsageError> {
+    /// From `email-from`, and `smtp-url` or `ses-region` (exactly one of them). A value that
+    /// is wrong is an error at once; a setting that is missing only for a run that sends
+    /// e-mail (the inner error), so a routes file's e-mail route that does not match needs
+    /// no mail server.
+    pub fn from_settings(
+        settings: &Settings,
+        env: &Env,
+    ) -> Result<Result<Outbox, String>, UsageError> {
         let from = settings
             .email_from
             .as_deref()
-            .ok_or_else(|| {
-                UsageError::setting("email-from", "is required for mailto: destinations")
-            })
-            .and_then(parse_sender)?;
+            .map(parse_sender)
+            .transpose()?;
         let server = match (&settings.smtp_url, &settings.ses_region) {
             (Some(_), Some(_)) => {
                 return Err(UsageError::new(
                     "settings `smtp-url` and `ses-region` both name a mail server; set one",
                 ))
             }
-            (Some(url), None) => MailServer::from_url(url)?,
-            (None, Some(region)) => MailServer::ses(region, settings.ses_endpoint.as_deref(), env)?,
-            (None, None) => {
-                return Err(UsageError::new(
-                    "mailto: destinations need a mail server: set `smtp-url`, or `ses-region` for Amazon SES",
-                ))
-            }
+            (Some(url), None) => Some(MailServer::from_url(url)?),
+            (None, Some(region)) => Some(MailServer::ses(
+                region,
+                settings.ses_endpoint.as_deref(),
+                env,
+            )?),
+            (None, None) => None,
         };
-        Ok(Outbox { from, server })
+        Ok(match (from, server) {
+            (Some(from), Some(server)) => Ok(Outbox { from, server }),
+            (None, _) => Err("setting `email-from` is required for mailto: destinations".into()),
+            (_, None) => Err(
+                "mailto: destinations need a mail server: set `smtp-url`, or \
+                 `ses-region` for Amazon SES"
+                    .into(),
+            ),
+        })
     }
 }
 

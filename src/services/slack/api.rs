@@ -44,6 +44,10 @@ impl JsonApi for SlackApi {
         &super::SPEC
     }
 
+    fn mention_advice(&self, mention: &str) -> Option<String> {
+        super::mention_advice(mention)
+    }
+
     fn check(&self, payload: &Payload) -> Option<String> {
         super::webhook::check_blocks(&payload.value())
     }

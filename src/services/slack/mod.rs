@@ -13,6 +13,19 @@ pub struct Slack;
 
 pub static SLACK: Json<Slack> = Json(Slack);
 
+/// Slack pings `<@U123>`, `<!subteam^S123>` and `<!here>`; `@name` is only text.
+fn mention_advice(mention: &str) -> Option<String> {
+    let pings = mention
+        .split_whitespace()
+        .all(|word| word.starts_with("<@") || word.starts_with("<!"));
+    (!pings).then(|| {
+        format!(
+            "mention {mention:?} will not ping on Slack: write a member as <@U0123ABCD> (their \
+             member ID), a group as <!subteam^S0123ABCD>, or <!here> / <!channel>"
+        )
+    })
+}
+
 static SPEC: Spec = Spec {
     name: "slack",
     about: "Slack incoming webhook, or the Web API with slack-token (messages can be edited)",

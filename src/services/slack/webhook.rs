@@ -26,6 +26,10 @@ impl JsonApi for Webhook {
         false
     }
 
+    fn mention_advice(&self, mention: &str) -> Option<String> {
+        super::mention_advice(mention)
+    }
+
     fn check(&self, payload: &Payload) -> Option<String> {
         check_blocks(&payload.value())
     }
