@@ -29,8 +29,8 @@ pub fn command() -> clap::Command {
     }
     Layer::command().after_long_help(format!(
         "{}\n\n{destinations}\n{}",
-        crate::settings::layer::EXAMPLES,
-        crate::settings::layer::ENVIRONMENT
+        crate::settings::help::EXAMPLES,
+        crate::settings::help::ENVIRONMENT
     ))
 }
 

@@ -174,6 +174,8 @@ pub fn load(path: &Path, env: &Env, secret: &dyn Fn(&str)) -> Result<Routes, Usa
 /// The parser's message, with the line of an unknown key added where it gave none (it does
 /// not for keys at the top of the file).
 fn locate(message: &str, text: &str) -> String {
+    // The parser counts routes from 0 (`routes[1]`); every other message from 1.
+    let message = &renumber(message);
     if message.contains(" line ") {
         return message.to_owned();
     }
@@ -191,6 +193,21 @@ fn locate(message: &str, text: &str) -> String {
     match line {
         Some(n) => format!("{message} at line {}", n + 1),
         None => message.to_owned(),
+    }
+}
+
+/// `routes[1]: …` as `route 2: …`.
+fn renumber(message: &str) -> String {
+    let Some(start) = message.find("routes[") else {
+        return message.to_owned();
+    };
+    let after = &message[start + 7..];
+    match after.split_once(']') {
+        Some((n, rest)) if n.parse::<usize>().is_ok() => {
+            let n: usize = n.parse().unwrap_or(0);
+            format!("{}route {}{}", &message[..start], n + 1, rest)
+        }
+        _ => message.to_owned(),
     }
 }
 

@@ -28,7 +28,7 @@ fn bad_settings_send_nothing() {
     let server = Server::always(Answer::status(200));
     let dir = TempDir::new();
     let not_json = dir.write("not-json.json", "{\"text\": {{commit.sha}} }");
-    // The block is never closed; the parser finds out where the file ends, on line 3.
+    // The block is never closed: it is reported where it opens, on line 2.
     let broken = dir.write("broken.json", "{\n  \"text\": \"{{#if status}}\"\n}");
     let cases: &[(&[&str], &[&str])] = &[
         (&["--retries", "lots"], &["retries", "lots"]),
@@ -48,7 +48,11 @@ fn bad_settings_send_nothing() {
         ),
         (
             &["--template", &broken],
-            &["broken.json", "line 3", "syntax error", "unclosed"],
+            &[
+                "broken.json",
+                "line 2, column 12",
+                "{{#if}} is never closed",
+            ],
         ),
         (
             &["--template", &not_json],

@@ -117,7 +117,7 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     if let Some(payload) = ctx.event_payload.take() {
         base["event_payload"] = payload;
     }
-    let renderer = Renderer::new();
+    let renderer = Renderer::strict(context::shape());
     let data = template_data(base, &BTreeMap::new(), &settings, &renderer)?;
 
     if settings.print_context {
@@ -219,7 +219,9 @@ fn template_data(
         None => None,
     };
     let value = data.value_mut();
-    if let Some(title) = title {
+    // A headline the services require never goes out empty (`{{pull_request.title}}` on a
+    // push): the default one stands in.
+    if let Some(title) = title.filter(|t| !t.trim().is_empty()) {
         value["title"] = title.into();
     }
     if let Some(message) = message {

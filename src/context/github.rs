@@ -33,6 +33,10 @@ fn event_name(env: &Env, ev: &Value) -> String {
         "release"
     } else if has("workflow_run") {
         "workflow_run"
+    } else if has("pull_request") && has("review") {
+        "pull_request_review"
+    } else if has("pull_request") && has("comment") {
+        "pull_request_review_comment"
     } else if has("pull_request") {
         "pull_request"
     } else if has("inputs") && has("workflow") {
@@ -85,7 +89,13 @@ pub fn read(env: &Env, payload: Option<&Value>, ctx: &mut Context) -> Detected {
             read_commit(ev, "/head_commit", ctx);
             ref_full = text_at(ev, "/ref").or(ref_full);
         }
-        "pull_request" | "pull_request_target" => {
+        // Every event that runs on a pull request's merge ref (and pull_request_target, on
+        // its base) tells of the pull request's head: GITHUB_SHA is a merge commit there and
+        // GITHUB_REF_NAME is `N/merge`, a branch that does not exist.
+        "pull_request"
+        | "pull_request_target"
+        | "pull_request_review"
+        | "pull_request_review_comment" => {
             sha = text_at(ev, "/pull_request/head/sha").or(sha);
             let pr = PullRequest {
                 number: text_at(ev, "/pull_request/number").or_else(|| text_at(ev, "/number")),

@@ -201,6 +201,97 @@ pub struct Devtron {
     pub app_details_link: Option<String>,
 }
 
+/// Every path a template can name, as a JSON value whose leaves are placeholders: the context
+/// with every field filled. `vars` and `event_payload` hold anything (`null` here). Written
+/// out field by field, so a field added to the context cannot be missing from its shape.
+pub fn shape() -> Value {
+    let s = || Some(String::new());
+    let context = Context {
+        status: Some(Status::Unknown),
+        event: String::new(),
+        title: String::new(),
+        message: String::new(),
+        mention: String::new(),
+        username: s(),
+        icon_url: s(),
+        ci: Ci {
+            provider: String::new(),
+            server_url: s(),
+        },
+        repository: Repository {
+            name: s(),
+            full_name: s(),
+            url: s(),
+        },
+        commit: Commit {
+            sha: s(),
+            short_sha: s(),
+            title: s(),
+            message: s(),
+            url: s(),
+            author: Author {
+                name: s(),
+                email: s(),
+                username: s(),
+            },
+        },
+        git_ref: GitRef {
+            name: s(),
+            kind: Some(RefType::Branch),
+            url: s(),
+        },
+        actor: s(),
+        run: Run {
+            id: s(),
+            number: s(),
+            attempt: s(),
+            url: s(),
+        },
+        workflow: s(),
+        job: s(),
+        environment: Environment {
+            name: s(),
+            url: s(),
+        },
+        pull_request: Some(PullRequest {
+            number: s(),
+            title: s(),
+            url: s(),
+            source_branch: s(),
+            target_branch: s(),
+        }),
+        release: Some(Release {
+            tag: s(),
+            name: s(),
+            url: s(),
+        }),
+        image: Some(Image {
+            repo: String::new(),
+            tag: s(),
+        }),
+        vars: BTreeMap::new(),
+        event_payload: None,
+        devtron: Devtron {
+            event_type: String::new(),
+            devtron_app_name: s(),
+            devtron_env_name: s(),
+            devtron_pipeline_type: String::new(),
+            devtron_ci_pipeline_id: s(),
+            devtron_cd_pipeline_id: s(),
+            devtron_build_git_commit_hash: s(),
+            devtron_triggered_by_email: s(),
+            devtron_container_image_repo: s(),
+            devtron_container_image_tag: s(),
+            build_history_link: s(),
+            app_details_link: s(),
+        },
+    };
+    let mut shape = serde_json::to_value(context).expect("the context serialises");
+    shape["vars"] = Value::Null;
+    shape["event_payload"] = Value::Null;
+    shape
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,6 +191,24 @@ handlebars_helper!(discord_mentions: |mention: Json| {
     markup::discord_allowed_mentions(&as_text(mention))
 });
 
+/// The helpers registered here, for the check that a template names only helpers that exist.
+pub(super) const NAMES: &[&str] = &[
+    "json",
+    "context_json",
+    "default",
+    "upper",
+    "lower",
+    "slack_link",
+    "md_link",
+    "discord_mentions",
+    "truncate",
+    "md",
+    "mrkdwn",
+    "html",
+    "mattermost",
+    "chat_text",
+];
+
 pub(super) fn register_helpers(registry: &mut Handlebars<'static>) {
     registry.register_helper("json", Box::new(JsonHelper));
     registry.register_helper("context_json", Box::new(ContextJson));
@@ -224,5 +242,29 @@ pub(super) fn register_helpers(registry: &mut Handlebars<'static>) {
                 default_max,
             }),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_helper_is_registered() {
+        let mut registry = Handlebars::new();
+        register_helpers(&mut registry);
+        let data = serde_json::json!({"a": "x"});
+        let missing = registry
+            .render_template("{{nosuchhelper a 1}}", &data)
+            .unwrap_err()
+            .to_string()
+            .replace("nosuchhelper", "NAME");
+        for name in NAMES {
+            let source = format!("{{{{{name} a 1}}}}");
+            if let Err(e) = registry.render_template(&source, &data) {
+                let reason = e.to_string().replace(name, "NAME");
+                assert_ne!(reason, missing, "{name} is not registered");
+            }
+        }
     }
 }

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 mod helpers;
 mod limits;
+mod paths;
 
 use crate::jsonc;
 
@@ -94,6 +95,8 @@ pub struct Renderer {
     payload_with_card: std::cell::OnceCell<Handlebars<'static>>,
     text: Handlebars<'static>,
     html: Handlebars<'static>,
+    /// The shape of the context, when every path a template names must be in it.
+    shape: Option<Value>,
 }
 
 /// The partial shared by the Teams and RingCentral templates, and usable in users' own.
@@ -121,6 +124,16 @@ impl Renderer {
             payload_with_card: std::cell::OnceCell::new(),
             text,
             html,
+            shape: None,
+        }
+    }
+
+    /// A renderer that refuses templates naming paths the context cannot have (`shape`, as
+    /// [`crate::context::shape`] gives it) or helpers that do not exist.
+    pub fn strict(shape: Value) -> Renderer {
+        Renderer {
+            shape: Some(shape),
+            ..Renderer::new()
         }
     }
 
@@ -131,7 +144,7 @@ impl Renderer {
         source: &str,
         data: &impl Source,
     ) -> Result<String, TemplateError> {
-        render(&self.html, name, source, data)
+        render(&self.html, self.shape.as_ref(), name, source, data)
     }
 
     /// Renders a text template (`title`, `message`, `email-subject`).
@@ -141,7 +154,7 @@ impl Renderer {
         source: &str,
         data: &impl Source,
     ) -> Result<String, TemplateError> {
-        render(&self.text, name, source, data)
+        render(&self.text, self.shape.as_ref(), name, source, data)
     }
 
     /// Renders a payload template and parses the result as JSON (comments and trailing
@@ -166,7 +179,7 @@ impl Renderer {
             }),
             false => &self.payload,
         };
-        let rendered = render(registry, name, source, data)?;
+        let rendered = render(registry, self.shape.as_ref(), name, source, data)?;
         let cuts = CUTS.with(|cuts| std::mem::take(&mut *cuts.borrow_mut()));
         let text = jsonc::to_strict(rendered).map_err(|(e, rendered)| {
             let line = rendered.lines().nth(e.line.saturating_sub(1)).unwrap_or("");
@@ -186,6 +199,7 @@ impl Renderer {
 
 fn render(
     registry: &Handlebars<'static>,
+    shape: Option<&Value>,
     name: &str,
     source: &str,
     data: &impl Source,
@@ -207,6 +221,11 @@ fn render(
             message: format!("{name}: {at}template syntax error: {reason}"),
         }
     })?;
+    if let Some(shape) = shape {
+        paths::check(&template, shape, helpers::NAMES).map_err(|why| TemplateError {
+            message: format!("{name}: {why}"),
+        })?;
+    }
     let mut out = handlebars::StringOutput::new();
     use handlebars::Renderable;
     data.with_context(|ctx| {

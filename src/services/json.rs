@@ -33,6 +33,13 @@ pub trait JsonApi: Sync + 'static {
         Ok(JsonDestination::new(self, url))
     }
 
+    /// The built-in payload template: the service's, unless this kind has its own.
+    fn template(&self) -> &'static str {
+        self.spec()
+            .template
+            .expect("a JSON service has a built-in template")
+    }
+
     /// Whether a message it posted can be edited (where one service has several kinds).
     fn can_edit(&self) -> bool {
         self.spec().can_edit
@@ -151,8 +158,7 @@ impl Destination for JsonDestination {
             Some(t) => (t.name.clone(), t.text.as_str()),
             None => (
                 format!("built-in {} template", spec.name),
-                spec.template
-                    .expect("a JSON service has a built-in template"),
+                self.api.template(),
             ),
         };
         let mut payload = draft

@@ -193,7 +193,10 @@ pub fn names() -> String {
 
 /// The built-in payload templates of every service, for checks.
 pub fn templates() -> impl Iterator<Item = &'static str> {
-    SERVICES.iter().filter_map(|s| s.spec().template)
+    SERVICES
+        .iter()
+        .filter_map(|s| s.spec().template)
+        .chain([include_str!("../../templates/slack-workflow.json")])
 }
 
 /// The service a destination URL is for, and the URL it is sent to, looked up in this order:

@@ -5,29 +5,9 @@
 use clap::{CommandFactory, Parser};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::values::split_lines;
 use crate::env::Env;
 use crate::error::UsageError;
-
-/// What `-h` and `--help` end with.
-pub const EXAMPLES: &str = "Examples:
-  crier --print-payload --status failure --to https://hooks.slack.com/services/T000/B000/XXXX
-      show the Slack message a failed build sends, and send nothing
-  crier --status \"$CI_JOB_STATUS\" --on problems --to \"$SLACK_WEBHOOK\" --to mailto:ops@example.com
-      tell Slack and e-mail when the job failed or was cancelled
-  crier --print-context
-      show what templates can use ({{commit.sha}}, {{run.url}}, …)
-
-`crier --help` lists every service and its URL forms.";
-
-/// What `--help` ends with, after the services.
-pub const ENVIRONMENT: &str =
-    "Every setting can also be given as INPUT_NAME (GitHub Actions, hyphens kept), \
-PLUGIN_NAME (Drone, Woodpecker) or CRIER_NAME (anywhere), NAME upper-cased; for PLUGIN_ and \
-CRIER_ hyphens become underscores. Precedence: command line, INPUT_, PLUGIN_, CRIER_. Through \
-the environment, list settings hold one item per line.
-
-Exit status: 0 sent (or nothing to send), 1 a destination failed, 2 usage, configuration or \
-template error (nothing sent).";
 
 /// Every setting, as typed by a user. Values are kept as text here; [`Settings::from_layer`]
 /// parses and checks them, so the message for a bad value is the same on every surface.
@@ -37,8 +17,8 @@ template error (nothing sent).";
     name = "crier",
     version,
     about = "Town Crier: tell Slack, Teams, Discord, Google Chat, e-mail, Pushover, IRC or any webhook what your pipeline did.",
-    after_help = EXAMPLES,
-    after_long_help = ENVIRONMENT
+    after_help = super::help::EXAMPLES,
+    after_long_help = super::help::ENVIRONMENT
 )]
 pub struct Layer {
     /// Destination URL; repeat for several (slack, webhook, FORMAT+URL, ...)
@@ -386,45 +366,6 @@ fn lines<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
         Some(Lines::Text(text)) => split_lines(&text),
         Some(Lines::List(items)) => items.iter().flat_map(|i| split_lines(i)).collect(),
     })
-}
-
-pub fn split_lines(value: &str) -> Vec<String> {
-    value
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// `url1,url2` as two URLs: a comma starts a new item only where a URL scheme follows, so
-/// `mailto:a@x,b@x` stays one.
-pub fn split_url_list(value: &str) -> Vec<String> {
-    let mut items = Vec::new();
-    let mut current = String::new();
-    for (i, piece) in value.split(',').enumerate() {
-        let starts_url = piece
-            .trim_start()
-            .split_once(':')
-            .is_some_and(|(scheme, _)| {
-                scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && scheme
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-            });
-        if i > 0 && !starts_url {
-            current.push(',');
-        } else if i > 0 {
-            items.push(std::mem::take(&mut current));
-        }
-        current.push_str(piece);
-    }
-    items.push(current);
-    items
-        .into_iter()
-        .map(|i| i.trim().to_owned())
-        .filter(|i| !i.is_empty())
-        .collect()
 }
 
 /// The kebab-case names of all settings, as clap knows them.

@@ -5,6 +5,7 @@
 //! [`layer`] holds the raw layers, [`values`] checks one value, and [`Settings`] is the
 //! validated result the rest of the program uses.
 
+pub mod help;
 pub mod layer;
 pub mod values;
 
@@ -16,8 +17,8 @@ use crate::env::Env;
 use crate::error::UsageError;
 use crate::status::{OnFilter, Status};
 
-use layer::split_url_list;
 pub use layer::{names, Layer};
+use values::split_url_list;
 pub use values::{parse_bool, TemplateSource};
 use values::{parse_header, parse_retries, parse_seconds, parse_vars, read_template};
 

@@ -145,10 +145,57 @@ pub fn read_template(value: &str) -> Result<TemplateSource, UsageError> {
             name: format!("`template` file {path}"),
             text,
         }),
+        Err(why) if path.contains("{{") || path.contains('\n') => Err(UsageError::setting_value(
+            "template",
+            path,
+            &format!(
+                "this does not start with `{{`, so it was taken for a file path, and the file \
+                 cannot be read ({why}); an inline template is JSON and starts with `{{`"
+            ),
+        )),
         Err(why) => Err(UsageError::setting_value(
             "template",
             path,
             &format!("cannot read the file: {why}"),
         )),
     }
+}
+/// A list setting's items, one per line, blank lines dropped.
+pub fn split_lines(value: &str) -> Vec<String> {
+    value
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `url1,url2` as two URLs: a comma starts a new item only where a URL scheme follows, so
+/// `mailto:a@x,b@x` stays one.
+pub fn split_url_list(value: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    for (i, piece) in value.split(',').enumerate() {
+        let starts_url = piece
+            .trim_start()
+            .split_once(':')
+            .is_some_and(|(scheme, _)| {
+                scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            });
+        if i > 0 && !starts_url {
+            current.push(',');
+        } else if i > 0 {
+            items.push(std::mem::take(&mut current));
+        }
+        current.push_str(piece);
+    }
+    items.push(current);
+    items
+        .into_iter()
+        .map(|i| i.trim().to_owned())
+        .filter(|i| !i.is_empty())
+        .collect()
 }

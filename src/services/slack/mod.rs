@@ -3,6 +3,7 @@
 //! another endpoint). One service, one name: both send the same Block Kit message.
 
 mod api;
+mod trigger;
 mod webhook;
 
 use super::json::{Json, JsonApi, JsonDestination};
@@ -31,6 +32,7 @@ static SPEC: Spec = Spec {
     about: "Slack incoming webhook, or the Web API with slack-token (messages can be edited)",
     forms: &[
         "https://hooks.slack.com/services/…",
+        "https://hooks.slack.com/triggers/…",
         "slack://CHANNEL",
         "slack+https://HOST/api?channel=C…",
     ],
@@ -50,8 +52,14 @@ impl JsonApi for Slack {
         let names_channel = url
             .split_once('?')
             .is_some_and(|(_, q)| q.split('&').any(|p| p.starts_with("channel=")));
+        let path = url
+            .split_once("://")
+            .map(|(_, rest)| crate::url::parts(rest).tail)
+            .unwrap_or("");
         if url.to_ascii_lowercase().starts_with("slack://") || names_channel {
             api::open(url, setup)
+        } else if trigger::is_trigger(path) {
+            Ok(JsonDestination::new(&trigger::Trigger, url))
         } else {
             Ok(JsonDestination::new(&webhook::Webhook, url))
         }
