@@ -79,6 +79,15 @@ blocks.forEach((text, i) => {
   else failures.push(`${what}: a yaml example must start with a comment naming its file`);
 });
 
+// The README's `cargo run -- …` commands, run as written with the binary cargo would build.
+for (const line of readme.split("\n").filter((l) => l.startsWith("cargo run -- "))) {
+  const args = line.slice("cargo run -- ".length).trim().split(/\s+/);
+  check(`README command: ${line}`, () => {
+    const out = run(crier, args, {});
+    if (!out.trim()) throw new Error("printed nothing");
+  });
+}
+
 if (failures.length) {
   console.error(failures.join("\n\n"));
   console.log(`lint: ${passed} passed, ${failures.length} failed`);
