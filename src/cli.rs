@@ -53,7 +53,14 @@ pub fn parse(args: &[String]) -> Result<Asked, UsageError> {
 }
 
 /// Flags whose value is a credential, and how to register it.
-const SECRET_FLAGS: &[&str] = &["--to", "--smtp-url", "--slack-token", "--headers"];
+const SECRET_FLAGS: &[&str] = &[
+    "--to",
+    "--smtp-url",
+    "--slack-token",
+    "--headers",
+    "--github-token",
+    "--gitlab-token",
+];
 
 /// Registers every secret the raw arguments and environment may hold: URL-like values
 /// broadly (provisionally, until their services say precisely), tokens and credential
@@ -83,14 +90,21 @@ pub fn seed(args: &[String], env: &Env, redactor: &Redactor) {
             seed_value(&flag, line, redactor);
         }
     }
-    if let Some(secret) = env.get("AWS_SECRET_ACCESS_KEY") {
-        redactor.add(secret);
+    for name in [
+        "AWS_SECRET_ACCESS_KEY",
+        "GITHUB_TOKEN",
+        "CI_JOB_TOKEN",
+        "GITLAB_TOKEN",
+    ] {
+        if let Some(secret) = env.get(name) {
+            redactor.add(secret);
+        }
     }
 }
 
 fn seed_value(flag: &str, value: &str, redactor: &Redactor) {
     match flag {
-        "--slack-token" => redactor.add(value),
+        "--slack-token" | "--github-token" | "--gitlab-token" => redactor.add(value),
         "--headers" => {
             if let Some((name, v)) = value.split_once(':') {
                 if redact::is_sensitive_header(name) {

@@ -13,6 +13,7 @@ pub mod env;
 pub mod error;
 pub mod files;
 pub mod handles;
+pub mod history;
 pub mod http;
 pub mod jsonc;
 pub mod markup;

@@ -68,16 +68,57 @@ impl Status {
     }
 }
 
-/// The statuses a run notifies on.
+/// What this run's outcome means next to the previous run's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// Success after a failure.
+    Fixed,
+    /// Failure after a success.
+    Broken,
+    StillFailing,
+    StillPassing,
+    /// No earlier run to compare with.
+    First,
+}
+
+impl Change {
+    /// The change from `previous` (none: no earlier run) to `now`, where one is defined.
+    pub fn between(previous: Option<Status>, now: Status) -> Option<Change> {
+        use Status::*;
+        Some(match (previous, now) {
+            (None, Success | Failure) => Change::First,
+            (Some(Failure), Success) => Change::Fixed,
+            (Some(Success), Failure) => Change::Broken,
+            (Some(Failure), Failure) => Change::StillFailing,
+            (Some(Success), Success) => Change::StillPassing,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Fixed => "fixed",
+            Change::Broken => "broken",
+            Change::StillFailing => "still_failing",
+            Change::StillPassing => "still_passing",
+            Change::First => "first",
+        }
+    }
+}
+
+/// The statuses, and changes, a run notifies on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OnFilter {
     statuses: Vec<Status>,
+    changes: Vec<Change>,
 }
 
 impl OnFilter {
     pub fn always() -> OnFilter {
         OnFilter {
             statuses: Status::ALL.to_vec(),
+            changes: Vec::new(),
         }
     }
 
@@ -85,11 +126,16 @@ impl OnFilter {
     /// that is neither.
     pub fn parse(text: &str) -> Result<OnFilter, String> {
         let mut statuses = Vec::new();
+        let mut changes = Vec::new();
         for word in text
             .split(|c: char| c == ',' || c.is_whitespace())
             .filter(|w| !w.is_empty())
         {
-            match word.to_ascii_lowercase().as_str() {
+            match word.to_ascii_lowercase().replace('_', "-").as_str() {
+                "fixed" => changes.push(Change::Fixed),
+                "broken" => changes.push(Change::Broken),
+                "still-failing" => changes.push(Change::StillFailing),
+                "changes" => changes.extend([Change::Fixed, Change::Broken]),
                 "always" | "all" => statuses.extend(Status::ALL),
                 "finished" => {
                     statuses.extend([Status::Success, Status::Failure, Status::Cancelled])
@@ -98,22 +144,42 @@ impl OnFilter {
                 _ => statuses.push(Status::parse(word).ok_or_else(|| word.to_owned())?),
             }
         }
-        if statuses.is_empty() {
+        if statuses.is_empty() && changes.is_empty() {
             return Err(text.to_owned());
         }
         statuses.sort();
         statuses.dedup();
-        Ok(OnFilter { statuses })
+        changes.sort();
+        changes.dedup();
+        Ok(OnFilter { statuses, changes })
     }
 
     pub fn matches(&self, status: Status) -> bool {
         self.statuses.contains(&status)
     }
+
+    /// Whether the filter names changes (`fixed`, `broken`, …), which need the previous run.
+    pub fn wants_changes(&self) -> bool {
+        !self.changes.is_empty()
+    }
+
+    /// Whether a run with `status` and `change` is one to notify on. A change that could not
+    /// be found out (`None`) counts as matching a filter that names changes: a missed failure
+    /// is worse than an extra message.
+    pub fn matches_run(&self, status: Status, change: Option<Change>) -> bool {
+        self.matches(status)
+            || (self.wants_changes() && change.map_or(true, |c| self.changes.contains(&c)))
+    }
 }
 
 impl std::fmt::Display for OnFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<&str> = self.statuses.iter().map(|s| s.as_str()).collect();
+        let names: Vec<String> = self
+            .statuses
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .chain(self.changes.iter().map(|c| c.as_str().replace('_', "-")))
+            .collect();
         f.write_str(&names.join(", "))
     }
 }
@@ -180,6 +246,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn change_words_mix_with_statuses() {
+        let filter = OnFilter::parse("failure, fixed").unwrap();
+        assert!(filter.matches_run(Failure, Some(Change::StillFailing)));
+        assert!(filter.matches_run(Success, Some(Change::Fixed)));
+        assert!(!filter.matches_run(Success, Some(Change::StillPassing)));
+        let changes = OnFilter::parse("changes").unwrap();
+        assert!(changes.matches_run(Failure, Some(Change::Broken)));
+        assert!(!changes.matches_run(Failure, Some(Change::StillFailing)));
+        assert!(
+            changes.matches_run(Success, None),
+            "an unknown change notifies"
+        );
+        assert!(OnFilter::parse("still-failing")
+            .unwrap()
+            .matches_run(Failure, Some(Change::StillFailing)));
+        assert_eq!(Change::between(Some(Failure), Success), Some(Change::Fixed));
+        assert_eq!(Change::between(None, Failure), Some(Change::First));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! One run, start to finish: settings → context → render → deliver → report.
 
+mod lookups;
 mod recipients;
 mod send;
 
@@ -103,7 +104,11 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     for note in notes {
         report.line(&format!("note: {note}"));
     }
-    if settings.status.is_none() && ctx.status == Some(crate::status::Status::Unknown) {
+    let net = lookups::apply(&mut ctx, &settings, &routes, env, report)?;
+    if settings.status.is_none()
+        && !settings.status_from_run
+        && ctx.status == Some(crate::status::Status::Unknown)
+    {
         report.warning(
             "no status was given and none could be detected, so every message says the run \
              \"finished\": pass `status` (in a GitHub job: `status: ${{ job.status }}`; in a \
@@ -183,7 +188,11 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         report.payloads(&printed);
         return Ok(EXIT_OK);
     }
-    let outcomes = send::send(chosen, &settings, env, state.as_mut(), report)?;
+    let net = match net {
+        Some(net) => net,
+        None => std::sync::Arc::new(crate::net::Net::new(env)?),
+    };
+    let outcomes = send::send(chosen, &settings, net, state.as_mut(), report)?;
     Ok(send::conclude(&outcomes, &settings, report))
 }
 

@@ -111,11 +111,25 @@ pub fn register_secrets(
             .iter()
             .for_each(|s| redactor.add(s));
     }
-    if let Some(token) = &settings.slack_token {
+    for token in [
+        &settings.slack_token,
+        &settings.github_token,
+        &settings.gitlab_token,
+    ]
+    .into_iter()
+    .flatten()
+    {
         redactor.add(token);
     }
-    if let Some(secret) = env.get("AWS_SECRET_ACCESS_KEY") {
-        redactor.add(secret);
+    for name in [
+        "AWS_SECRET_ACCESS_KEY",
+        "GITHUB_TOKEN",
+        "CI_JOB_TOKEN",
+        "GITLAB_TOKEN",
+    ] {
+        if let Some(secret) = env.get(name) {
+            redactor.add(secret);
+        }
     }
 }
 
@@ -218,10 +232,17 @@ pub fn choose<'r, 'a>(
         let on = route.and_then(|r| r.on.as_ref()).unwrap_or(&settings.on);
         let verdict = match route.map(|r| r.matches(ctx)) {
             Some(Err(why)) => Err(why),
-            _ if !on.matches(status) => Err(format!(
-                "status `{}` is not one to notify on (on: {on})",
-                status.as_str()
-            )),
+            _ if !on.matches_run(status, ctx.change) => Err(match ctx.change {
+                Some(change) => format!(
+                    "status `{}`, {}, is not one to notify on (on: {on})",
+                    status.as_str(),
+                    change.as_str().replace('_', " ")
+                ),
+                None => format!(
+                    "status `{}` is not one to notify on (on: {on})",
+                    status.as_str()
+                ),
+            }),
             _ => Ok(()),
         };
         let name = route_name(route);

@@ -7,7 +7,6 @@ use std::time::Duration;
 use super::recipients::Chosen;
 use super::{EXIT_FAILED, EXIT_OK};
 use crate::deliver::{self, Attempt, Job, Policy};
-use crate::env::Env;
 use crate::error::UsageError;
 use crate::handles::{self, StateFile};
 use crate::net::Net;
@@ -33,11 +32,10 @@ impl Attempt for Sending {
 pub fn send(
     chosen: Vec<Chosen>,
     settings: &Settings,
-    env: &Env,
+    net: Arc<Net>,
     mut state: Option<&mut StateFile>,
     report: &Report,
 ) -> Result<Vec<deliver::Outcome>, UsageError> {
-    let net = Arc::new(Net::new(env)?);
     let kept: Vec<(&'static str, String)> = chosen
         .iter()
         .map(|c| (c.recipient.name(), c.recipient.key.clone()))

@@ -88,6 +88,13 @@ pub fn read(env: &Env, payload: Option<&Value>, ctx: &mut Context) -> Detected {
             }
             read_commit(ev, "/head_commit", ctx);
             ref_full = text_at(ev, "/ref").or(ref_full);
+            ctx.commits = ev["commits"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(commit_summary)
+                .collect();
+            ctx.compare_url = text_at(ev, "/compare");
         }
         // Every event that runs on a pull request's merge ref (and pull_request_target, on
         // its base) tells of the pull request's head: GITHUB_SHA is a merge commit there and
@@ -200,6 +207,24 @@ pub fn read(env: &Env, payload: Option<&Value>, ctx: &mut Context) -> Detected {
         }
     }
     detected
+}
+
+/// One commit of a push event's `commits`.
+fn commit_summary(c: &Value) -> Option<super::CommitSummary> {
+    let sha = c["id"].as_str()?.to_owned();
+    Some(super::CommitSummary {
+        short_sha: sha.chars().take(7).collect(),
+        title: c["message"]
+            .as_str()
+            .unwrap_or_default()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        author: text_at(c, "/author/name").or_else(|| text_at(c, "/author/username")),
+        url: text_at(c, "/url"),
+        sha,
+    })
 }
 
 /// A commit object of the payload (`head_commit`, `workflow_run.head_commit`); null on

@@ -24,6 +24,13 @@ pub fn read(env: &Env, ctx: &mut Context) -> Detected {
     }
     if let (Some(url), Some(sha)) = (&project_url, &commit.sha) {
         commit.url = Some(format!("{url}/-/commit/{sha}"));
+        // A push's range; all zeros for a new branch or a merge request pipeline.
+        if let Some(before) = env
+            .get("CI_COMMIT_BEFORE_SHA")
+            .filter(|b| b.bytes().any(|c| c != b'0'))
+        {
+            ctx.compare_url = Some(format!("{url}/-/compare/{before}...{sha}"));
+        }
     }
 
     let mr_source = owned(env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"));

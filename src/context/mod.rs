@@ -219,6 +219,19 @@ fn finish(ctx: &mut Context, detected: Detected, settings: &Given) {
         ctx.repository.name.get_or_insert(name);
     }
 
+    headline(ctx, settings);
+    ctx.message = default_message(ctx);
+    ctx.devtron = devtron(ctx);
+}
+
+/// The headline and Devtron's names again, after the history changed what they tell.
+pub fn refresh(ctx: &mut Context, given: &Given) {
+    headline(ctx, given);
+    ctx.devtron = devtron(ctx);
+}
+
+/// The default headline, unless the settings give one.
+fn headline(ctx: &mut Context, settings: &Given) {
     // The headline names what ran: for a build, the workflow ("Deploy to prod failed"),
     // unless the settings name the event; a release or deployment says so.
     let what = match (&settings.event, &ctx.workflow) {
@@ -234,8 +247,6 @@ fn finish(ctx: &mut Context, detected: Detected, settings: &Given) {
         }
     };
     ctx.title = default_title(ctx, &what);
-    ctx.message = default_message(ctx);
-    ctx.devtron = devtron(ctx);
 }
 
 /// `repo:tag`; the tag is what follows the last `:` after the last `/` (a registry port is
@@ -270,6 +281,16 @@ fn default_title(ctx: &Context, what: &str) -> String {
         Status::Cancelled => ("🚫", "cancelled"),
         Status::Skipped => ("⏭️", "skipped"),
         Status::Unknown => ("🔔", "finished"),
+    };
+    use crate::status::Change;
+    let verb = match (ctx.change, status) {
+        (Some(Change::Fixed), _) => "fixed".to_owned(),
+        (Some(Change::Broken), _) => "broken".to_owned(),
+        (Some(Change::StillFailing), _) => match ctx.streak {
+            Some(n) if n > 1 => format!("still failing ({n} runs)"),
+            _ => "still failing".to_owned(),
+        },
+        _ => verb.to_owned(),
     };
     let mut title = format!("{icon} {what} {verb}");
     let place = ctx

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::status::Status;
+use crate::status::{Change, Status};
 
 /// The template context of SPEC §4. Absent values are left out of the JSON, so a template
 /// sees them as empty.
@@ -41,6 +41,19 @@ pub struct Context {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     pub vars: BTreeMap<String, String>,
+    /// What the run means next to the previous one; null when it could not be found out.
+    pub change: Option<Change>,
+    pub previous: Option<Previous>,
+    /// Runs in a row, this one included, with this status.
+    pub streak: Option<u32>,
+    /// The run's other jobs that have finished, and those of them that failed.
+    pub jobs: Vec<Job>,
+    pub failed_jobs: Vec<Job>,
+    /// Seconds from the run's start until now.
+    pub duration_s: Option<u64>,
+    /// The commits of a push.
+    pub commits: Vec<CommitSummary>,
+    pub compare_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_payload: Option<Value>,
     /// Devtron's webhook variable names, so Devtron payload templates work unchanged.
@@ -158,6 +171,35 @@ pub struct Image {
     pub tag: Option<String>,
 }
 
+/// The run compared with.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Previous {
+    pub status: Option<Status>,
+    pub number: Option<String>,
+    pub url: Option<String>,
+    pub sha: Option<String>,
+}
+
+/// One job of the run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Job {
+    pub name: String,
+    pub status: Status,
+    pub url: Option<String>,
+    pub duration_s: Option<u64>,
+    pub failed_steps: Vec<String>,
+}
+
+/// One commit of a push.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CommitSummary {
+    pub sha: String,
+    pub short_sha: String,
+    pub title: String,
+    pub author: Option<String>,
+    pub url: Option<String>,
+}
+
 /// The names [`Devtron`] puts at the top level of the context.
 pub const DEVTRON_KEYS: &[&str] = &[
     "eventType",
@@ -206,6 +248,13 @@ pub struct Devtron {
 /// out field by field, so a field added to the context cannot be missing from its shape.
 pub fn shape() -> Value {
     let s = || Some(String::new());
+    let job = || Job {
+        name: String::new(),
+        status: Status::Unknown,
+        url: s(),
+        duration_s: Some(0),
+        failed_steps: vec![String::new()],
+    };
     let context = Context {
         status: Some(Status::Unknown),
         event: String::new(),
@@ -270,6 +319,25 @@ pub fn shape() -> Value {
             tag: s(),
         }),
         vars: BTreeMap::new(),
+        change: Some(Change::First),
+        previous: Some(Previous {
+            status: Some(Status::Unknown),
+            number: s(),
+            url: s(),
+            sha: s(),
+        }),
+        streak: Some(1),
+        jobs: vec![job()],
+        failed_jobs: vec![job()],
+        duration_s: Some(0),
+        commits: vec![CommitSummary {
+            sha: String::new(),
+            short_sha: String::new(),
+            title: String::new(),
+            author: s(),
+            url: s(),
+        }],
+        compare_url: s(),
         event_payload: None,
         devtron: Devtron {
             event_type: String::new(),

@@ -39,15 +39,37 @@ pub struct Reply {
     /// `Retry-After`, already turned into a wait (seconds or an HTTP date).
     pub retry_after: Option<Duration>,
     pub body: String,
+    /// The headers, names lower-cased.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Reply {
     pub fn new(status: u16, body: &str) -> Reply {
         Reply {
             status,
-            retry_after: None,
             body: body.to_owned(),
+            ..Reply::default()
         }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `rel="next"` target of a `Link` header (RFC 8288), for pagination.
+    pub fn next_link(&self) -> Option<String> {
+        let link = self.header("link")?;
+        link.split(',').find_map(|part| {
+            let (target, params) = part.split_once(';')?;
+            let is_next = params
+                .split(';')
+                .any(|p| p.trim().replace(' ', "") == "rel=\"next\"");
+            let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+            is_next.then(|| target.to_owned())
+        })
     }
 
     /// The body as JSON, or `Null` when it is not JSON.

@@ -20,6 +20,8 @@ pub use exchange::{
 
 /// The most of an answer's body we read: enough for any error message or message id.
 const BODY_LIMIT: u64 = 64 * 1024;
+/// The most of an API answer's body we read (a page of a hundred jobs with their steps).
+const API_BODY_LIMIT: u64 = 8 * 1024 * 1024;
 
 pub struct Http {
     agent: ureq::Agent,
@@ -71,7 +73,27 @@ impl Http {
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
-        read_reply(builder.send(request.body.as_bytes()))
+        read_reply(builder.send(request.body.as_bytes()), BODY_LIMIT)
+    }
+
+    /// One GET of a JSON API, answered within `timeout`.
+    pub fn get(
+        &self,
+        url: &str,
+        headers: &[(String, String)],
+        timeout: Duration,
+    ) -> Result<Reply, NoAnswer> {
+        let mut builder = self
+            .agent
+            .get(url)
+            .config()
+            .timeout_global(Some(timeout))
+            .build()
+            .header("Accept", "application/json");
+        for (name, value) in headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        read_reply(builder.call(), API_BODY_LIMIT)
     }
 
     /// One request, judged by `judge`.
@@ -91,6 +113,7 @@ impl Http {
 /// The status, `Retry-After` and (the start of) the body of an answer.
 fn read_reply(
     sent: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    limit: u64,
 ) -> Result<Reply, NoAnswer> {
     let mut response = sent.map_err(|e| no_answer(&e))?;
     let status = response.status().as_u16();
@@ -99,17 +122,23 @@ fn read_reply(
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after);
+    let headers = response
+        .headers()
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect();
     // A body we cannot read is judged as empty: the status has been given.
     let body = response
         .body_mut()
         .with_config()
-        .limit(BODY_LIMIT)
+        .limit(limit)
         .read_to_string()
         .unwrap_or_default();
     Ok(Reply {
         status,
         retry_after,
         body,
+        headers,
     })
 }
 

@@ -180,6 +180,22 @@ handlebars_helper!(default_helper: |value: Json, fallback: Json| {
     if truthy(value) { value.clone() } else { fallback.clone() }
 });
 handlebars_helper!(upper: |value: Json| as_text(value).to_uppercase());
+handlebars_helper!(first_helper: |list: Json, n: u64| {
+    let n = usize::try_from(n).unwrap_or(usize::MAX);
+    Value::Array(list.as_array().map(|a| a.iter().take(n).cloned().collect()).unwrap_or_default())
+});
+handlebars_helper!(more_helper: |list: Json, n: u64| {
+    let len = list.as_array().map_or(0, Vec::len) as u64;
+    len.saturating_sub(n)
+});
+handlebars_helper!(duration_helper: |seconds: Json| {
+    match seconds.as_u64() {
+        Some(s) if s >= 3600 => format!("{}h {}m", s / 3600, s % 3600 / 60),
+        Some(s) if s >= 60 => format!("{}m {}s", s / 60, s % 60),
+        Some(s) => format!("{s}s"),
+        None => String::new(),
+    }
+});
 handlebars_helper!(lower: |value: Json| as_text(value).to_lowercase());
 handlebars_helper!(slack_link: |url: Json, text: Json| {
     markup::slack_link(&as_text(url), &as_text(text), LINK_TEXT)
@@ -197,6 +213,9 @@ pub(super) const NAMES: &[&str] = &[
     "context_json",
     "default",
     "upper",
+    "first",
+    "more",
+    "duration",
     "lower",
     "slack_link",
     "md_link",
@@ -214,6 +233,9 @@ pub(super) fn register_helpers(registry: &mut Handlebars<'static>) {
     registry.register_helper("context_json", Box::new(ContextJson));
     registry.register_helper("default", Box::new(default_helper));
     registry.register_helper("upper", Box::new(upper));
+    registry.register_helper("first", Box::new(first_helper));
+    registry.register_helper("more", Box::new(more_helper));
+    registry.register_helper("duration", Box::new(duration_helper));
     registry.register_helper("lower", Box::new(lower));
     registry.register_helper("slack_link", Box::new(slack_link));
     registry.register_helper("md_link", Box::new(md_link));

@@ -6,8 +6,6 @@ use clap::{CommandFactory, Parser};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::values::split_lines;
-use crate::env::Env;
-use crate::error::UsageError;
 
 /// Every setting, as typed by a user. Values are kept as text here; [`Settings::from_layer`]
 /// parses and checks them, so the message for a bad value is the same on every surface.
@@ -31,7 +29,7 @@ pub struct Layer {
     #[serde(default, deserialize_with = "lines")]
     pub to: Vec<String>,
 
-    /// started, success, failure, cancelled, skipped (or an alias such as failed, canceled)
+    /// started, success, failure, cancelled, skipped (or an alias such as failed), or run: the whole run's outcome
     #[arg(
         help_heading = "Destinations and message",
         long,
@@ -41,7 +39,7 @@ pub struct Layer {
     #[serde(default, deserialize_with = "text")]
     pub status: Option<String>,
 
-    /// Statuses to notify on: always, finished, problems, or a list of statuses
+    /// Statuses to notify on: always, finished, problems, statuses, and changes: fixed, broken, still-failing, changes
     #[arg(
         help_heading = "Destinations and message",
         long,
@@ -261,6 +259,26 @@ pub struct Layer {
     #[serde(default, deserialize_with = "text")]
     pub ses_endpoint: Option<String>,
 
+    /// Token for GitHub's API, to read the run's jobs and history (status: run, on: changes)
+    #[arg(
+        long,
+        help_heading = "The run's history",
+        value_name = "TOKEN",
+        allow_hyphen_values = true
+    )]
+    #[serde(default, deserialize_with = "text")]
+    pub github_token: Option<String>,
+
+    /// Token for GitLab's API (read_api), to read the pipeline's jobs and history
+    #[arg(
+        long,
+        help_heading = "The run's history",
+        value_name = "TOKEN",
+        allow_hyphen_values = true
+    )]
+    #[serde(default, deserialize_with = "text")]
+    pub gitlab_token: Option<String>,
+
     /// Routes file (YAML)
     #[arg(
         help_heading = "Destinations and message",
@@ -332,20 +350,6 @@ pub struct Layer {
     pub urls: Vec<String>,
 }
 
-/// Calls `$m!` with every field of [`Layer`]: the text ones, then the lists.
-macro_rules! each_field {
-    ($m:ident) => {
-        $m!(
-            text: status, on, event, title, message, template, environment, image, mention,
-                username, icon_url,
-                retries, timeout, deadline, fail_on_error, dry_run, event_file, email_from,
-                email_subject, smtp_url, ses_region, ses_endpoint, config, slack_token, thread,
-                state_file;
-            list: to, headers, vars, update
-        )
-    };
-}
-
 /// An environment value: empty means unset (GitHub exports every declared input).
 fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let value = Option::<String>::deserialize(d)?;
@@ -379,86 +383,11 @@ pub fn names() -> Vec<String> {
 }
 
 /// Settings whose values are credentials: never quoted in a message.
-pub const SECRET_SETTINGS: &[&str] = &["to", "headers", "smtp-url", "slack-token"];
-
-impl Layer {
-    /// Reads one environment prefix. Keys are normalised to kebab-case, so `INPUT_FAIL-ON-ERROR`
-    /// and `PLUGIN_FAIL_ON_ERROR` both name `fail-on-error`. Unknown keys are returned so the
-    /// caller can decide what they mean.
-    pub fn from_env(env: &Env, prefix: &str) -> Result<(Layer, Vec<String>), UsageError> {
-        let known = names();
-        let mut unknown = Vec::new();
-        let mut pairs = Vec::new();
-        for (key, value) in env.iter() {
-            let Some(rest) = key.strip_prefix(prefix) else {
-                continue;
-            };
-            let name = rest.to_ascii_lowercase().replace('_', "-");
-            if known.contains(&name) {
-                pairs.push((name, value.to_owned()));
-            } else {
-                unknown.push(key.to_owned());
-            }
-        }
-        let layer = envy::from_iter(pairs)
-            .map_err(|e| UsageError::new(format!("cannot read {prefix}* settings: {e}")))?;
-        Ok((layer, unknown))
-    }
-
-    /// Fills every unset field of `self` from `lower`.
-    pub fn or(mut self, lower: Layer) -> Layer {
-        macro_rules! fill {
-            (text: $($t:ident),*; list: $($l:ident),*) => {
-                $( if self.$t.is_none() { self.$t = lower.$t; } )*
-                $( if self.$l.is_empty() { self.$l = lower.$l; } )*
-            };
-        }
-        each_field!(fill);
-        self
-    }
-
-    /// The command-line layer: clap leaves empty strings as given, so they are dropped here
-    /// to mean "unset" as they do in the environment, list items are split on lines, and
-    /// URLs given without `--to` join `to`.
-    pub fn normalise(mut self) -> Layer {
-        macro_rules! clean {
-            (text: $($t:ident),*; list: $($l:ident),*) => {
-                $( self.$t = self.$t.filter(|v| !v.trim().is_empty()); )*
-                $( self.$l = self.$l.iter().flat_map(|v| split_lines(v)).collect(); )*
-            };
-        }
-        each_field!(clean);
-        let urls = std::mem::take(&mut self.urls);
-        self.to.extend(urls.iter().flat_map(|v| split_lines(v)));
-        self
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_field_is_merged() {
-        let env: Vec<(String, String)> = names()
-            .iter()
-            .map(|n| {
-                (
-                    format!("CRIER_{}", n.to_uppercase().replace('-', "_")),
-                    "x".into(),
-                )
-            })
-            .collect();
-        let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let (lower, unknown) = Layer::from_env(&Env::from_pairs(&pairs), "CRIER_").unwrap();
-        assert!(unknown.is_empty());
-        let merged = serde_json::to_value(Layer::default().or(lower)).unwrap();
-        for name in names() {
-            let value = &merged[&name];
-            assert!(
-                value == "x" || value == &serde_json::json!(["x"]),
-                "{name} was not merged: {value}"
-            );
-        }
-    }
-}
+pub const SECRET_SETTINGS: &[&str] = &[
+    "to",
+    "headers",
+    "smtp-url",
+    "slack-token",
+    "github-token",
+    "gitlab-token",
+];

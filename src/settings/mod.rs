@@ -7,6 +7,7 @@
 
 pub mod help;
 pub mod layer;
+mod merge;
 pub mod values;
 
 use std::collections::BTreeMap;
@@ -110,6 +111,10 @@ fn unknown_setting(key: &str, prefix: &str) -> String {
 pub struct Settings {
     pub to: Vec<String>,
     pub status: Option<Status>,
+    /// `status: run`: the whole run's outcome, from the CI's API.
+    pub status_from_run: bool,
+    pub github_token: Option<String>,
+    pub gitlab_token: Option<String>,
     pub on: OnFilter,
     pub event: Option<String>,
     pub title: Option<String>,
@@ -169,15 +174,23 @@ impl Settings {
     }
 
     pub fn from_layer(layer: Layer) -> Result<Settings, UsageError> {
+        // `status: run` is the whole run's outcome, read from the CI's API.
+        let from_run = layer.status.as_deref().is_some_and(|s| {
+            matches!(
+                s.trim().to_ascii_lowercase().as_str(),
+                "run" | "workflow" | "pipeline"
+            )
+        });
         let status = layer
             .status
             .as_deref()
+            .filter(|_| !from_run)
             .map(|s| {
                 Status::parse(s).ok_or_else(|| {
                     UsageError::setting_value(
                         "status",
                         s,
-                        "expected started, success, failure, cancelled or skipped",
+                        "expected started, success, failure, cancelled, skipped, or run",
                     )
                 })
             })
@@ -187,7 +200,7 @@ impl Settings {
                 UsageError::setting_value(
                     "on",
                     &bad,
-                    "expected always, finished, problems or a status",
+                    "expected always, finished, problems, a status, or fixed, broken, still-failing, changes",
                 )
             })?,
             None => OnFilter::always(),
@@ -197,6 +210,9 @@ impl Settings {
         Ok(Settings {
             to: layer.to,
             status,
+            status_from_run: from_run,
+            github_token: layer.github_token.map(|t| t.trim().to_owned()),
+            gitlab_token: layer.gitlab_token.map(|t| t.trim().to_owned()),
             on,
             event: layer.event.map(|e| e.trim().to_owned()),
             title: layer.title,
