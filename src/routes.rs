@@ -33,7 +33,14 @@ struct File {
     defaults: Option<Layer>,
     #[serde(default)]
     routes: Vec<RouteSpec>,
+    /// Who is who on each service, for `mention: author`: a CI login or commit e-mail → a
+    /// handle per service (`slack: "<@U123>"`).
+    #[serde(default)]
+    people: People,
 }
+
+/// A CI login or commit e-mail → a service's name → that person's handle there.
+pub type People = BTreeMap<String, BTreeMap<String, String>>;
 
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -91,6 +98,7 @@ pub struct Route {
 pub struct Routes {
     pub defaults: Layer,
     pub routes: Vec<Route>,
+    pub people: People,
 }
 
 /// Reads and checks the routes file at `path`.
@@ -168,7 +176,11 @@ pub fn load(path: &Path, env: &Env, secret: &dyn Fn(&str)) -> Result<Routes, Usa
             repositories: list(spec.repositories),
         });
     }
-    Ok(Routes { defaults, routes })
+    Ok(Routes {
+        defaults,
+        routes,
+        people: file.people,
+    })
 }
 
 /// The parser's message, with the line of an unknown key added where it gave none (it does

@@ -74,14 +74,14 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     let (mut layer, warnings) = settings::read(cli, env)?;
     // The routes file comes between the raw layers and the validated settings: its
     // defaults are the lowest layer.
-    let routes = match layer.config.as_deref() {
+    let (routes, people) = match layer.config.as_deref() {
         Some(path) => {
             let routes =
                 routes::load(std::path::Path::new(path.trim()), env, &|s| redactor.add(s))?;
             layer = layer.or(routes.defaults);
-            routes.routes
+            (routes.routes, routes.people)
         }
-        None => Vec::new(),
+        None => (Vec::new(), routes::People::new()),
     };
     let settings = Settings::from_layer(layer)?;
 
@@ -123,7 +123,7 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
         base["event_payload"] = payload;
     }
     let renderer = Renderer::strict(context::shape());
-    let data = template_data(base, &BTreeMap::new(), &settings, &renderer)?;
+    let mut data = template_data(base, &BTreeMap::new(), &settings, &renderer)?;
 
     if settings.print_context {
         report.out(&serde_json::to_string_pretty(data.value()).expect("the context serialises"));
@@ -144,10 +144,11 @@ fn execute(cli: Layer, env: &Env, redactor: &Redactor, report: &Report) -> Resul
     let prepared = recipients::prepare_all(
         &recipients,
         &ctx,
-        &data,
+        &mut data,
         &settings,
         &renderer,
         state.as_ref(),
+        &people,
     )?;
     let chosen = recipients::choose(&recipients, prepared, &ctx, &settings, report);
     for c in &chosen {

@@ -11,7 +11,7 @@ use crate::handles::{self, StateFile, Updates};
 use crate::redact::{self, Redactor, Secret};
 use crate::render::{Data, Renderer};
 use crate::report::Report;
-use crate::routes::Route;
+use crate::routes::{People, Route};
 use crate::services::{self, Destination, Draft, Message, Setup};
 use crate::settings::Settings;
 use crate::status::Status;
@@ -144,11 +144,14 @@ pub struct Rendered {
 pub fn prepare_all(
     recipients: &[Recipient],
     ctx: &Context,
-    data: &Data,
+    data: &mut Data,
     settings: &Settings,
     renderer: &Renderer,
     state: Option<&StateFile>,
+    people: &People,
 ) -> Result<Vec<Rendered>, UsageError> {
+    // `mention: author` names whoever the run is about, as each service knows them.
+    let by_author = settings.mention.as_deref() == Some("author") && !ctx.mention.is_empty();
     let mut updates = Updates::new(&settings.update);
     let mut rendered = Vec::with_capacity(recipients.len());
     for recipient in recipients {
@@ -172,13 +175,16 @@ pub fn prepare_all(
             (None, _) => None,
         };
         let route = recipient.route;
+        if by_author {
+            data.value_mut()["mention"] = author_mention(ctx, people, name).into();
+        }
         let own_data;
         let data = match route {
             Some(route) if !route.vars.is_empty() => {
                 own_data = route_data(data, ctx, &route.vars, settings, renderer)?;
                 &own_data
             }
-            _ => data,
+            _ => &*data,
         };
         let headers = merge_headers(&settings.headers, route.map_or(&[][..], |r| &r.headers));
         let draft = Draft {
@@ -207,6 +213,25 @@ pub fn prepare_all(
         });
     }
     Ok(rendered)
+}
+
+/// Whoever the run is about (the commit's author, else the actor), as `service` names them
+/// in `people`; someone without an entry there is named, not mentioned.
+fn author_mention(ctx: &Context, people: &People, service: &str) -> String {
+    let author = &ctx.commit.author;
+    let keys = [&author.username, &author.email, &ctx.actor];
+    for key in keys.into_iter().flatten() {
+        let person = people.iter().find(|(k, _)| k.eq_ignore_ascii_case(key));
+        if let Some(handle) = person.and_then(|(_, handles)| handles.get(service)) {
+            return handle.clone();
+        }
+    }
+    author
+        .name
+        .clone()
+        .or_else(|| author.username.clone())
+        .or_else(|| ctx.actor.clone())
+        .unwrap_or_default()
 }
 
 /// A recipient this run tells, with what to send it.

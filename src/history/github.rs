@@ -86,7 +86,7 @@ pub fn look_up(api: &Api, ctx: &Context) -> Result<History, String> {
     });
     let run = run?;
     if !run.is_object() || run["id"].is_null() {
-        return Err("GitHub's answer for the run is not a workflow run".into());
+        return Err("the API's answer for the run is not what its description says".into());
     }
     let jobs: Vec<Job> = jobs?.iter().filter_map(job).collect();
     let earlier = match earlier {

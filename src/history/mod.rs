@@ -69,12 +69,12 @@ pub(crate) fn get_pages(
     pages: usize,
     items: impl Fn(&Value) -> Option<Vec<Value>>,
 ) -> Result<Vec<Value>, String> {
-    let host = crate::url::host_of(base);
+    let api_origin = origin(base);
     let mut all = Vec::new();
     let mut next = Some(url);
     for _ in 0..pages {
         let Some(url) = next.take() else { break };
-        if crate::url::host_of(&url) != host {
+        if origin(&url) != api_origin {
             break;
         }
         let reply = get(api, &url, headers)?;
@@ -88,6 +88,16 @@ pub(crate) fn get_pages(
         next = reply.next_link();
     }
     Ok(all)
+}
+
+/// `scheme://host:port` of a URL: where a token may go.
+fn origin(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        crate::url::parts(rest).hostport.to_ascii_lowercase()
+    )
 }
 
 /// One GET, judged: a 2xx with its body, or why not.

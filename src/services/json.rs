@@ -174,7 +174,8 @@ impl Destination for JsonDestination {
             thread: draft.thread,
         };
         notes.problems.extend(self.api.check(&payload));
-        if let Some(mention) = &draft.settings.mention {
+        // `author` is resolved per service from the routes file's `people`.
+        if let Some(mention) = draft.settings.mention.as_deref().filter(|m| *m != "author") {
             notes.warnings.extend(self.api.mention_advice(mention));
         }
         let mut request = self.api.request(&self.url, payload, &shape)?;

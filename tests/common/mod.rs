@@ -90,6 +90,8 @@ impl Request {
 struct Shared {
     requests: Mutex<Vec<Request>>,
     script: Mutex<VecDeque<Answer>>,
+    /// Answers by the start of the request target, tried in order before the script.
+    routes: Mutex<Vec<(String, Answer)>>,
     fallback: Answer,
     /// A template for answers that echo the request target: `{target}` is replaced.
     stop: AtomicBool,
@@ -107,6 +109,15 @@ impl Server {
         Server::start_with(script, fallback, None)
     }
 
+    /// A server that answers by path: the first route whose text starts the request target
+    /// (query included), else `fallback`.
+    pub fn routed(routes: Vec<(String, Answer)>, fallback: Answer) -> Server {
+        let server = Server::start_with(Vec::new(), fallback, None);
+        // Set before any request can come: nothing knows the port yet.
+        server.shared.routes.lock().unwrap().extend(routes);
+        server
+    }
+
     /// An HTTPS server presenting `tls`'s certificate.
     pub fn start_tls(script: Vec<Answer>, fallback: Answer, tls: &TestCa) -> Server {
         Server::start_with(script, fallback, Some(tls.server_config()))
@@ -122,6 +133,7 @@ impl Server {
         let shared = Arc::new(Shared {
             requests: Mutex::new(Vec::new()),
             script: Mutex::new(script.into()),
+            routes: Mutex::new(Vec::new()),
             fallback,
             stop: AtomicBool::new(false),
         });
@@ -157,6 +169,14 @@ impl Server {
     }
 
     /// A server that always answers `answer`.
+    /// More routes, before the ones given already.
+    pub fn add_routes(&self, routes: Vec<(String, Answer)>) {
+        let mut all = self.shared.routes.lock().unwrap();
+        let before = std::mem::take(&mut *all);
+        all.extend(routes);
+        all.extend(before);
+    }
+
     pub fn always(answer: Answer) -> Server {
         Server::start(Vec::new(), answer)
     }
@@ -205,12 +225,21 @@ fn serve<S: Read + Write>(stream: S, shared: &Shared) {
             let _ = stream.flush();
             continue;
         }
-        let answer = shared
-            .script
+        let routed = shared
+            .routes
             .lock()
             .unwrap()
-            .pop_front()
-            .unwrap_or_else(|| shared.fallback.clone());
+            .iter()
+            .find(|(start, _)| target.starts_with(start.as_str()))
+            .map(|(_, answer)| answer.clone());
+        let answer = routed.unwrap_or_else(|| {
+            shared
+                .script
+                .lock()
+                .unwrap()
+                .pop_front()
+                .unwrap_or_else(|| shared.fallback.clone())
+        });
         let answer = match answer {
             Answer::Echo(status) => Answer::body(status, &echo),
             other => other,
