@@ -50,6 +50,36 @@ class Hook(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class Api(http.server.BaseHTTPRequestHandler):
+    """A GitHub API stand-in that answers every GET after 100 ms: the run, its jobs, the
+    workflow's earlier runs."""
+
+    protocol_version = "HTTP/1.1"
+    LATENCY = 0.1
+
+    def do_GET(self):
+        time.sleep(self.LATENCY)
+        if "/jobs" in self.path:
+            body = {"total_count": 1, "jobs": [{"id": 1, "name": "test", "status": "completed", "conclusion": "failure",
+                    "html_url": "https://github.com/acme/widgets/actions/runs/1/job/1", "started_at": "2026-12-01T09:00:00Z",
+                    "completed_at": "2026-12-01T09:01:00Z", "steps": [{"name": "Run tests", "conclusion": "failure"}]}]}
+        elif "/workflows/" in self.path:
+            body = {"total_count": 1, "workflow_runs": [{"id": 0, "run_number": 41, "conclusion": "success",
+                    "html_url": "https://github.com/acme/widgets/actions/runs/0", "head_sha": "0" * 40}]}
+        else:
+            body = {"id": 1, "workflow_id": 1, "run_started_at": "2026-12-01T09:00:00Z", "head_branch": "main"}
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
 
@@ -171,6 +201,22 @@ def main():
         huge_argv += ["--to", f"{fmt}+https://hooks.example.invalid/{fmt}"]
     huge_render = rounds({"render 7 payloads, 25 MB event": (huge_argv, clean_env())}, max(3, n // 3))
 
+    # The run's history: three lookups at once against an API answering after 100 ms.
+    api = Server(("127.0.0.1", 0), Api)
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    github = clean_env({
+        "GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "acme/widgets", "GITHUB_RUN_ID": "1",
+        "GITHUB_API_URL": f"http://127.0.0.1:{api.server_address[1]}", "GITHUB_REF_NAME": "main",
+        "GITHUB_REF": "refs/heads/main", "GITHUB_WORKFLOW_REF": "acme/widgets/.github/workflows/ci.yml@refs/heads/main",
+        "INPUT_GITHUB-TOKEN": "bench-token",
+    })
+    no_token = {k: v for k, v in github.items() if k != "INPUT_GITHUB-TOKEN"}
+    lookups = rounds({
+        "without lookups": ([args.crier, "--to", f"{url}/hook", "--status", "failure"], no_token),
+        "with lookups": ([args.crier, "--to", f"{url}/hook", "--status", "run", "--on", "changes"], github),
+    }, max(3, n // 3))
+    api.shutdown()
+
     build_seconds = None
     if not args.quick:
         target = os.path.join(tmp, "target")
@@ -186,10 +232,10 @@ def main():
     shutil.rmtree(tmp, ignore_errors=True)
     server.shutdown()
 
-    report(args, n, delivery, fan_out, render, (huge_bytes, huge_render), build_seconds)
+    report(args, n, delivery, fan_out, render, (huge_bytes, huge_render), lookups, build_seconds)
 
 
-def report(args, n, delivery, fan_out, render, huge, build_seconds):
+def report(args, n, delivery, fan_out, render, huge, lookups, build_seconds):
     med = lambda xs: statistics.median(xs)
     ms = lambda s: f"{s * 1000:.1f} ms"
     mib = lambda kib: f"{kib / 1024:.1f} MiB"
@@ -220,6 +266,8 @@ def report(args, n, delivery, fan_out, render, huge, build_seconds):
     huge_bytes, huge_render = huge
     big = next(iter(huge_render.values()))
     print(f"| `--print-payload`, 7 formats, {huge_bytes / 1e6:.0f} MB push event (2,000 commits) | {ms(med(big[0]))}, {mib(med(big[1]))} | ≤ 500 ms, ≤ 100 MiB |")
+    added = med(lookups["with lookups"][0]) - med(lookups["without lookups"][0])
+    print(f"| the run's history (3 lookups, API answering after 100 ms) | adds {ms(added)} | ≤ 2 round trips (200 ms) |")
     print(f"| static binary (stripped) | {binary / 1e6:.2f} MB | ≤ 6 MB |")
     if args.image_bytes:
         print(f"| image | {args.image_bytes / 1e6:.2f} MB | ≤ 15 MB |")
@@ -227,7 +275,7 @@ def report(args, n, delivery, fan_out, render, huge, build_seconds):
         print(f"| clean release build (static, LTO) | {build_seconds:.0f} s | |")
     else:
         print("| clean release build | not measured in quick mode | |")
-    print(f"\nbench: {len(delivery) + 3} passed, 0 failed")
+    print(f"\nbench: {len(delivery) + 4} passed, 0 failed")
 
 
 if __name__ == "__main__":
