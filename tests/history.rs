@@ -627,3 +627,30 @@ fn mention_author_mentions_whoever_the_run_is_about_on_each_service() {
     );
     assert!(!slack.requests()[1].body.contains("<@"));
 }
+
+/// Writes the stand-in's bodies where `validate/api.mjs` checks them against GitHub's own
+/// OpenAPI description (`@octokit/openapi`): every field named must be one it defines.
+#[test]
+fn the_stand_in_bodies_are_recorded_for_the_schema_check() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("api-fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = |answer: Answer| match answer {
+        Answer::Reply { body, .. } => serde_json::from_str::<Value>(&body).unwrap(),
+        _ => unreachable!(),
+    };
+    let fixtures = [
+        ("run", this_run(2)),
+        (
+            "jobs",
+            body(jobs(vec![
+                job(1, "build", Some("success"), None),
+                job(2, "test", Some("failure"), Some("Run tests")),
+                job(3, "notify", None, None),
+            ])),
+        ),
+        ("workflow-runs", body(earlier(&["success", "failure", "cancelled"]))),
+    ];
+    for (name, value) in fixtures {
+        std::fs::write(dir.join(format!("{name}.json")), value.to_string()).unwrap();
+    }
+}
