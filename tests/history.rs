@@ -147,6 +147,17 @@ fn notify(api: &Server, args: &[&str], extra: &[(&str, &str)]) -> (Option<Value>
     (hook.requests().first().map(|r| r.json()), run)
 }
 
+/// The context a run prints, checking that the token shows nowhere.
+fn context_of(env: &[(String, String)]) -> Value {
+    let run = crier(&["--print-context"], &pairs(env));
+    assert!(
+        !run.all_output().contains(TOKEN),
+        "the token leaked: {}",
+        run.all_output()
+    );
+    serde_json::from_str(&run.stdout).unwrap_or_else(|_| panic!("{}", run.stderr))
+}
+
 fn text(message: &Value) -> String {
     fn strings(v: &Value, out: &mut Vec<String>) {
         match v {
@@ -249,8 +260,7 @@ fn the_context_tells_the_change_previous_streak_jobs_and_duration() {
     );
     let dir = TempDir::new();
     let env = env(&dir, &api, &[("INPUT_STATUS", "run")]);
-    let run = crier(&["--print-context"], &pairs(&env));
-    let ctx: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|_| panic!("{}", run.stderr));
+    let ctx = context_of(&env);
     assert_eq!(ctx["status"], "failure");
     assert_eq!(ctx["change"], "broken");
     // The cancelled run in between is skipped.
@@ -648,7 +658,10 @@ fn the_stand_in_bodies_are_recorded_for_the_schema_check() {
                 job(3, "notify", None, None),
             ])),
         ),
-        ("workflow-runs", body(earlier(&["success", "failure", "cancelled"]))),
+        (
+            "workflow-runs",
+            body(earlier(&["success", "failure", "cancelled"])),
+        ),
     ];
     for (name, value) in fixtures {
         std::fs::write(dir.join(format!("{name}.json")), value.to_string()).unwrap();
