@@ -667,3 +667,42 @@ fn the_stand_in_bodies_are_recorded_for_the_schema_check() {
         std::fs::write(dir.join(format!("{name}.json")), value.to_string()).unwrap();
     }
 }
+
+#[test]
+fn irc_and_pushover_name_the_failed_jobs_too() {
+    let api = api(
+        jobs(vec![job(
+            2,
+            "test (macos)",
+            Some("failure"),
+            Some("Run tests"),
+        )]),
+        earlier(&["success"]),
+        vec![],
+    );
+    let dir = TempDir::new();
+    let env = env(&dir, &api, &[("INPUT_STATUS", "run")]);
+    let run = crier(
+        &[
+            "--print-payload",
+            "--to",
+            "irc://crier@irc.example.com/builds",
+            "--to",
+            "pushover://uUser1234@aTok5678",
+        ],
+        &pairs(&env),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("PRIVMSG #builds :Failed: test (macos) (Run tests)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("message=Failed%3A+test+%28macos%29+%28Run+tests%29"),
+        "{}",
+        run.stdout
+    );
+}

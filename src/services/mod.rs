@@ -253,6 +253,36 @@ pub fn route(raw: &str) -> Result<(&'static dyn Service, String), String> {
     Ok((native.unwrap_or(&Json(webhook::Webhook)), raw.to_owned()))
 }
 
+/// `Failed: test (Run tests), lint`: the run's failed jobs and steps, on one line.
+pub(crate) fn failed_jobs_line(ctx: &serde_json::Value) -> Option<String> {
+    let jobs = ctx["failed_jobs"].as_array().filter(|j| !j.is_empty())?;
+    let named: Vec<String> = jobs
+        .iter()
+        .take(10)
+        .map(|job| {
+            let name = job["name"].as_str().unwrap_or_default();
+            let steps: Vec<&str> = job["failed_steps"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(serde_json::Value::as_str)
+                .take(3)
+                .collect();
+            match steps.is_empty() {
+                true => name.to_owned(),
+                false => format!("{name} ({})", steps.join(", ")),
+            }
+        })
+        .collect();
+    let more = jobs.len().saturating_sub(10);
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    Some(format!("Failed: {}{tail}", named.join(", ")))
+}
+
 /// `mailto:, irc://, …`: the schemes services own.
 fn own_schemes() -> String {
     SERVICES

@@ -163,6 +163,12 @@ pub fn form(target: &Target, ctx: &Value) -> (Vec<(String, String)>, Vec<String>
     if !mention.is_empty() {
         message = format!("{mention} {message}");
     }
+    if let Some(failed) = super::failed_jobs_line(ctx) {
+        message = match message.trim().is_empty() {
+            true => failed,
+            false => format!("{failed}\n{message}"),
+        };
+    }
     if message.trim().is_empty() {
         // Pushover requires a message.
         message.clone_from(&title);

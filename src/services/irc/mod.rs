@@ -199,6 +199,9 @@ fn lines_within(ctx: &Value, budget: usize) -> (Vec<String>, Vec<String>) {
     let mut cuts = Vec::new();
     let mut out = Vec::new();
     out.extend(split_line(&first, budget));
+    if let Some(failed) = super::failed_jobs_line(ctx) {
+        out.extend(split_line(&failed, budget));
+    }
     let body: Vec<&str> = text("message")
         .split(['\r', '\n'])
         .map(str::trim)
