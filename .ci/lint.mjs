@@ -51,6 +51,9 @@ for (let i = 0; i < workflows.length + examples; i++) linters.push(await createL
 
 check("hadolint Dockerfile", () => run(join(binDir, "hadolint"), ["Dockerfile"]));
 check("action.yml", () => jsonschema("vendor.github-actions", "action.yml"));
+for (const component of readdirSync(join(root, "templates")).filter((f) => f.endsWith(".yml")))
+  check(`GitLab component templates/${component}`, () =>
+    run(join(binDir, "python"), [".ci/component-check.py", join(binDir, "check-jsonschema"), `templates/${component}`]));
 check("gitlab/town-crier.gitlab-ci.yml", () =>
   jsonschema("vendor.gitlab-ci", "gitlab/town-crier.gitlab-ci.yml", ["--data-transform", "gitlab-ci"]));
 for (const name of workflows) {

@@ -224,7 +224,7 @@ def main():
         built = subprocess.run(
             ["cargo", "build", "--release", "--locked", "--target", "x86_64-unknown-linux-musl", "--target-dir", target],
             cwd=ROOT, capture_output=True, text=True,
-            env={**os.environ, "CC_x86_64_unknown_linux_musl": "musl-gcc"},
+            env=dict(os.environ),
         )
         if built.returncode != 0:
             raise SystemExit(f"the clean build failed:\n{built.stderr[-2000:]}")
