@@ -90,12 +90,7 @@ pub fn seed(args: &[String], env: &Env, redactor: &Redactor) {
             seed_value(&flag, line, redactor);
         }
     }
-    for name in [
-        "AWS_SECRET_ACCESS_KEY",
-        "GITHUB_TOKEN",
-        "CI_JOB_TOKEN",
-        "GITLAB_TOKEN",
-    ] {
+    for name in redact::SECRET_VARIABLES {
         if let Some(secret) = env.get(name) {
             redactor.add(secret);
         }

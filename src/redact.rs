@@ -18,6 +18,15 @@ use crate::url;
 
 pub const MASK: &str = "***";
 
+/// Environment variables that hold credentials crier may be handed, masked wherever they
+/// appear.
+pub const SECRET_VARIABLES: &[&str] = &[
+    "AWS_SECRET_ACCESS_KEY",
+    "GITHUB_TOKEN",
+    "CI_JOB_TOKEN",
+    "GITLAB_TOKEN",
+];
+
 /// Shorter secrets are not worth masking: they would mask common words.
 const MIN_LEN: usize = 4;
 

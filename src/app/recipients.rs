@@ -121,12 +121,7 @@ pub fn register_secrets(
     {
         redactor.add(token);
     }
-    for name in [
-        "AWS_SECRET_ACCESS_KEY",
-        "GITHUB_TOKEN",
-        "CI_JOB_TOKEN",
-        "GITLAB_TOKEN",
-    ] {
+    for name in redact::SECRET_VARIABLES {
         if let Some(secret) = env.get(name) {
             redactor.add(secret);
         }

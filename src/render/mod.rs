@@ -35,6 +35,14 @@ pub struct Payload {
 }
 
 impl Payload {
+    /// A payload of `value`, as a template would render it.
+    pub fn of(value: &Value) -> Payload {
+        Payload {
+            text: value.to_string(),
+            cuts: Vec::new(),
+        }
+    }
+
     /// The payload as a JSON value, for services that look inside or reshape it.
     pub fn value(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or(Value::Null)

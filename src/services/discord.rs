@@ -150,10 +150,7 @@ mod tests {
     use std::time::Duration;
 
     fn payload(value: Value) -> Payload {
-        Payload {
-            text: value.to_string(),
-            cuts: Vec::new(),
-        }
+        Payload::of(&value)
     }
 
     fn request(url: &str, shape: Shape) -> (&'static str, String) {

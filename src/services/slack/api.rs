@@ -131,10 +131,7 @@ mod tests {
     use serde_json::{json, Value};
 
     fn payload(value: Value) -> Payload {
-        Payload {
-            text: value.to_string(),
-            cuts: Vec::new(),
-        }
+        Payload::of(&value)
     }
 
     #[test]
