@@ -17,6 +17,7 @@ mod pushover;
 mod ringcentral;
 mod slack;
 mod teams;
+mod telegram;
 mod webhook;
 
 use std::borrow::Cow;
@@ -175,6 +176,7 @@ pub static SERVICES: &[&dyn Service] = &[
     &email::Email,
     &pushover::Pushover,
     &irc::Irc,
+    &Json(telegram::Telegram),
     &Json(webhook::Webhook),
 ];
 
