@@ -13,6 +13,7 @@ mod googlechat;
 mod irc;
 pub mod json;
 mod mattermost;
+mod ntfy;
 mod pushover;
 mod ringcentral;
 mod slack;
@@ -177,6 +178,7 @@ pub static SERVICES: &[&dyn Service] = &[
     &pushover::Pushover,
     &irc::Irc,
     &Json(telegram::Telegram),
+    &Json(ntfy::Ntfy),
     &Json(webhook::Webhook),
 ];
 
