@@ -252,6 +252,7 @@ pub fn choose<'r, 'a>(
         let on = route.and_then(|r| r.on.as_ref()).unwrap_or(&settings.on);
         let verdict = match route.map(|r| r.matches(ctx)) {
             Some(Err(why)) => Err(why),
+
             _ if !on.matches_run(status, ctx.change) => Err(match ctx.change {
                 Some(change) => format!(
                     "status `{}`, {}, is not one to notify on (on: {on})",
@@ -280,6 +281,14 @@ pub fn choose<'r, 'a>(
             continue;
         }
         let label = recipient.label();
+        if !recipient.destination.takes(status) {
+            report.line(&format!(
+                "{label}: not sent: {} is told of failures and successes, not of `{}`",
+                recipient.name(),
+                status.as_str()
+            ));
+            continue;
+        }
         for remark in &rendered.notes.remarks {
             report.line(&format!("{label}: {remark}"));
         }

@@ -45,6 +45,11 @@ pub trait JsonApi: Sync + 'static {
         self.spec().can_edit
     }
 
+    /// Whether it is told of a run with this status at all.
+    fn takes(&self, _status: crate::status::Status) -> bool {
+        true
+    }
+
     /// The request that sends `payload` to `url`: by default a POST of the payload as it is.
     fn request(&self, url: &str, payload: Payload, _shape: &Shape) -> Result<Request, String> {
         Ok(Request::post_json(url, payload.text))
@@ -150,6 +155,10 @@ impl Destination for JsonDestination {
 
     fn can_edit(&self) -> bool {
         self.api.can_edit()
+    }
+
+    fn takes(&self, status: crate::status::Status) -> bool {
+        self.api.takes(status)
     }
 
     fn prepare(&self, draft: &Draft) -> Result<Prepared, String> {

@@ -14,6 +14,7 @@ mod irc;
 pub mod json;
 mod mattermost;
 mod ntfy;
+mod pagerduty;
 mod pushover;
 mod ringcentral;
 mod slack;
@@ -120,6 +121,12 @@ pub trait Destination: Send + Sync {
         self.spec().can_edit
     }
 
+    /// Whether it is told of a run with this status at all (PagerDuty: failures and
+    /// successes only).
+    fn takes(&self, _status: crate::status::Status) -> bool {
+        true
+    }
+
     /// The message for this run.
     fn prepare(&self, draft: &Draft) -> Result<Prepared, String>;
 }
@@ -179,6 +186,7 @@ pub static SERVICES: &[&dyn Service] = &[
     &irc::Irc,
     &Json(telegram::Telegram),
     &Json(ntfy::Ntfy),
+    &Json(pagerduty::PagerDuty),
     &Json(webhook::Webhook),
 ];
 
