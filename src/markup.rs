@@ -45,6 +45,23 @@ pub fn markdown(c: char) -> Option<&'static str> {
     }
 }
 
+/// Zulip Markdown: `@**all**`, `@**name**` and `@_**name**` mention, and `[text](url)`
+/// links: a zero-width space after such an `@` and after `]` makes them inert;
+/// `widgets@main` stays as it is.
+pub fn zulip(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        match c {
+            '@' if matches!(chars.peek(), Some('*') | Some('_')) => out.push('\u{200B}'),
+            ']' => out.push('\u{200B}'),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Mattermost: `@channel`, `@all`, `@here` and `@user` notify where a word starts with them,
 /// and Slack-style `<!channel>` is translated into a mention. A zero-width space after such
 /// an `@` and such a `<` keeps the text as it looks while making it inert; `widgets@main`

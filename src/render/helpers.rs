@@ -226,6 +226,7 @@ pub(super) const NAMES: &[&str] = &[
     "html",
     "mattermost",
     "chat_text",
+    "zulip_text",
 ];
 
 pub(super) fn register_helpers(registry: &mut Handlebars<'static>) {
@@ -241,7 +242,13 @@ pub(super) fn register_helpers(registry: &mut Handlebars<'static>) {
     registry.register_helper("md_link", Box::new(md_link));
     registry.register_helper("discord_mentions", Box::new(discord_mentions));
     type Prepare = Option<fn(&str) -> String>;
-    let fits: [(&'static str, Prepare, markup::Escape, Option<usize>); 6] = [
+    let fits: [(&'static str, Prepare, markup::Escape, Option<usize>); 7] = [
+        (
+            "zulip_text",
+            Some(markup::zulip),
+            markup::plain,
+            Some(usize::MAX),
+        ),
         ("truncate", None, markup::plain, None),
         ("md", None, markup::markdown, Some(usize::MAX)),
         ("mrkdwn", None, markup::slack, Some(3000)),

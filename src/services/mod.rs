@@ -10,6 +10,7 @@
 mod discord;
 pub mod email;
 mod googlechat;
+mod gotify;
 mod irc;
 pub mod json;
 mod mattermost;
@@ -17,10 +18,13 @@ mod ntfy;
 mod pagerduty;
 mod pushover;
 mod ringcentral;
+mod rocketchat;
 mod slack;
 mod teams;
 mod telegram;
+mod webex;
 mod webhook;
+mod zulip;
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -187,6 +191,10 @@ pub static SERVICES: &[&dyn Service] = &[
     &Json(telegram::Telegram),
     &Json(ntfy::Ntfy),
     &Json(pagerduty::PagerDuty),
+    &Json(gotify::Gotify),
+    &Json(rocketchat::RocketChat),
+    &Json(zulip::Zulip),
+    &Json(webex::Webex),
     &Json(webhook::Webhook),
 ];
 
