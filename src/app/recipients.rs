@@ -24,6 +24,8 @@ pub struct Recipient<'a> {
     /// The route it comes from; none for the `to` setting.
     pub route: Option<&'a Route>,
     pub key: String,
+    /// The URL as written, when it was another tool's form (its parts are secrets too).
+    pub written: Option<String>,
 }
 
 impl Recipient<'_> {
@@ -72,6 +74,7 @@ pub fn parse_all<'a>(
             destination,
             route,
             key,
+            written: services::is_foreign(raw).then(|| raw.to_owned()),
         });
     }
     Ok(recipients)
@@ -87,6 +90,14 @@ pub fn register_secrets(
     report: &Report,
 ) {
     redactor.settle();
+    // Another tool's form is parsed into crier's, whose service declares its secrets; the
+    // form as written carries the same credentials in other places (`hook:T…-B…-X…@`).
+    for written in recipients.iter().filter_map(|r| r.written.as_deref()) {
+        redact::url_secrets(written)
+            .iter()
+            .filter(|s| s.len() >= 8)
+            .for_each(|s| redactor.add(s));
+    }
     for recipient in recipients {
         for secret in recipient.destination.secrets() {
             if let Secret::Derived(derived) = &secret {

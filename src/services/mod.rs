@@ -8,6 +8,7 @@
 //! of its own, then add it to [`SERVICES`].
 
 mod discord;
+mod dropin;
 pub mod email;
 mod googlechat;
 mod gotify;
@@ -223,6 +224,9 @@ pub fn templates() -> impl Iterator<Item = &'static str> {
 /// an explicit `NAME+` prefix, then the scheme, then the native host, then the generic
 /// webhook for any other `http(s)` URL.
 pub fn route(raw: &str) -> Result<(&'static dyn Service, String), String> {
+    // Apprise's and shoutrrr's forms first become crier's.
+    let translated = dropin::translate(raw).map(|(url, _)| url);
+    let raw = translated.as_deref().unwrap_or(raw);
     let (scheme, rest) = url::split_scheme(raw).ok_or_else(|| {
         let first = raw.split('/').next().unwrap_or("");
         match first.contains('.') && !first.contains(['@', ' ']) {
@@ -301,6 +305,11 @@ pub(crate) fn failed_jobs_line(ctx: &serde_json::Value) -> Option<String> {
         String::new()
     };
     Some(format!("Failed: {}{tail}", named.join(", ")))
+}
+
+/// Whether `raw` is in Apprise's or shoutrrr's form (and so rewritten before routing).
+pub fn is_foreign(raw: &str) -> bool {
+    dropin::translate(raw).is_some()
 }
 
 /// `mailto:, irc://, …`: the schemes services own.

@@ -1,0 +1,137 @@
+//! The URLs of the tools people come from, Apprise and shoutrrr, read the way each tool means
+//! them and rewritten into crier's own forms before routing. Where a scheme means different
+//! things in crier and in such a tool, the form decides (shoutrrr's `slack://hook:…@webhook`
+//! has an `@`, crier's `slack://CHANNEL` none), and crier's wins where the form cannot.
+
+use crate::url::{parts, query_pairs, split_tail};
+
+/// Crier's form of `raw`, and the tool whose form it was; `None` for a URL that is not one.
+pub fn translate(raw: &str) -> Option<(String, &'static str)> {
+    let (scheme, rest) = raw.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let p = parts(rest);
+    let (path, query, _) = split_tail(p.tail);
+    let path = path.trim_matches('/');
+    let param = |key: &str| {
+        query_pairs(query)
+            .into_iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.to_owned())
+    };
+    let host = p.hostport;
+    Some(match (scheme.as_str(), p.userinfo) {
+        // Apprise
+        ("tgram", _) => (format!("telegram://{host}/{path}"), "Apprise"),
+        ("json", _) => (format!("webhook+http://{host}/{path}"), "Apprise"),
+        ("jsons", _) => (format!("webhook+https://{host}/{path}"), "Apprise"),
+        ("mmost", _) => (format!("mattermost+http://{host}/hooks/{path}"), "Apprise"),
+        ("mmosts", _) => (format!("mattermost+https://{host}/hooks/{path}"), "Apprise"),
+        ("pover", Some(user)) => (format!("pushover://{user}@{host}"), "Apprise"),
+        ("ntfys", _) => (format!("ntfy+https://{host}/{path}"), "Apprise"),
+        ("gotifys", _) => (format!("gotify://{host}/{path}"), "Apprise"),
+        ("discord", None) if path.split('/').count() == 1 && !path.is_empty() => (
+            format!("https://discord.com/api/webhooks/{host}/{path}"),
+            "Apprise",
+        ),
+        ("pagerduty", Some(integration)) => (format!("pagerduty://{integration}"), "Apprise"),
+        // shoutrrr
+        ("discord", Some(token)) => (
+            format!("https://discord.com/api/webhooks/{host}/{token}"),
+            "shoutrrr",
+        ),
+        ("slack", Some(userinfo)) => match userinfo.split_once(':') {
+            // slack://hook:T…-B…-X…@webhook: an incoming webhook, its path with `-` for `/`.
+            Some(("hook", hook)) => (
+                format!(
+                    "https://hooks.slack.com/services/{}",
+                    hook.replace('-', "/")
+                ),
+                "shoutrrr",
+            ),
+            _ => return None,
+        },
+        ("telegram", Some(token)) if host.eq_ignore_ascii_case("telegram") => {
+            let chat = param("chats")?.split(',').next()?.to_owned();
+            (format!("telegram://{token}/{chat}"), "shoutrrr")
+        }
+        // pushover://shoutrrr:APP_TOKEN@USER_KEY: the keys the other way round from crier's.
+        ("pushover", Some(userinfo)) if userinfo.starts_with("shoutrrr:") => (
+            format!("pushover://{host}@{}", &userinfo["shoutrrr:".len()..]),
+            "shoutrrr",
+        ),
+        ("generic", _) => (format!("webhook+https://{host}/{path}"), "shoutrrr"),
+        ("ntfy", _) if !path.is_empty() => (format!("ntfy+https://{host}/{path}"), "shoutrrr"),
+        (s, _) if s.starts_with("generic+") => {
+            (raw.replacen("generic+", "webhook+", 1), "shoutrrr")
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_are_read_as_their_tool_means_them() {
+        for (from, to) in [
+            ("tgram://123:ABC/-100555", "telegram://123:ABC/-100555"),
+            (
+                "json://ci.example.com/hook",
+                "webhook+http://ci.example.com/hook",
+            ),
+            (
+                "jsons://ci.example.com/hook",
+                "webhook+https://ci.example.com/hook",
+            ),
+            (
+                "mmosts://chat.example.com/abc123",
+                "mattermost+https://chat.example.com/hooks/abc123",
+            ),
+            ("pover://uUser@aToken", "pushover://uUser@aToken"),
+            (
+                "discord://1234/Tok3n",
+                "https://discord.com/api/webhooks/1234/Tok3n",
+            ),
+            (
+                "discord://Tok3n@1234",
+                "https://discord.com/api/webhooks/1234/Tok3n",
+            ),
+            (
+                "slack://hook:T0-B0-XYZ@webhook",
+                "https://hooks.slack.com/services/T0/B0/XYZ",
+            ),
+            (
+                "telegram://123:ABC@telegram?chats=-100555,-100666",
+                "telegram://123:ABC/-100555",
+            ),
+            (
+                "pushover://shoutrrr:aToken@uUser",
+                "pushover://uUser@aToken",
+            ),
+            (
+                "generic+https://ci.example.com/hook",
+                "webhook+https://ci.example.com/hook",
+            ),
+            (
+                "ntfy://ntfy.example.com/builds",
+                "ntfy+https://ntfy.example.com/builds",
+            ),
+        ] {
+            assert_eq!(
+                translate(from).map(|(u, _)| u).as_deref(),
+                Some(to),
+                "{from}"
+            );
+        }
+        for ours in [
+            "slack://C0123",
+            "ntfy://topic",
+            "pushover://uUser@aToken",
+            "telegram://123:ABC/-1",
+            "https://x/y",
+        ] {
+            assert_eq!(translate(ours), None, "{ours}");
+        }
+    }
+}

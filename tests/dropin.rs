@@ -1,0 +1,105 @@
+//! Apprise's and shoutrrr's URLs, as the README's table lists them, go to the service that
+//! table names; their secret parts show nowhere.
+
+mod common;
+
+use common::crier;
+
+/// The rows of the README's "Moving from" table: the tool's URL and crier's service.
+fn rows() -> Vec<(String, String)> {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("| tool | its URL | what crier does with it |")
+        .unwrap();
+    readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let url = cells[2].split('`').nth(1).unwrap().to_owned();
+            (url, cells[3].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn every_form_in_the_readme_goes_to_its_service() {
+    let rows = rows();
+    assert!(rows.len() >= 14, "{rows:?}");
+    for (form, says) in rows {
+        let url = form
+            .replace("BOT_TOKEN", "123456:ABCdefSecret9")
+            .replace("CHAT_ID", "-100555")
+            .replace("WEBHOOK_ID", "1234")
+            .replace("USER_KEY", "uUserKey1234")
+            .replace("APP_TOKEN", "aAppTok5678")
+            .replace("INTEGRATION_KEY", "R0utingKey0123456789abcdefABCDEF")
+            .replace("API_KEY", "ApiKey987")
+            .replace("TOKEN", "Tok3nSecretX")
+            .replace("HOST", "chat.example.com")
+            .replace("TOPIC", "builds")
+            .replace("PATH", "hook")
+            .replace("T…-B…-X…", "T0AAA-B0BBB-XyZsecret9");
+        let service = [
+            ("telegram", "telegram"),
+            ("Discord", "discord"),
+            ("pushover", "pushover"),
+            ("ntfy", "ntfy"),
+            ("mattermost", "mattermost"),
+            ("generic webhook", "webhook"),
+            ("gotify", "gotify"),
+            ("pagerduty", "pagerduty"),
+            ("incoming webhook", "slack"),
+        ]
+        .iter()
+        .find(|(word, _)| says.contains(word))
+        .map(|(_, s)| *s)
+        .unwrap_or_else(|| panic!("{says}"));
+        let run = crier(
+            &["--print-payload", "--status", "failure", "--to", &url],
+            &[],
+        );
+        assert_eq!(run.code, 0, "{form}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("[1] {service} ")),
+            "{form} → {service}: {}",
+            run.stderr
+        );
+        for secret in [
+            "ABCdefSecret9",
+            "Tok3nSecretX",
+            "XyZsecret9",
+            "uUserKey1234",
+            "aAppTok5678",
+            "R0utingKey0123",
+        ] {
+            assert!(
+                !run.all_output().contains(secret),
+                "{form}: {secret} in {}",
+                run.all_output()
+            );
+        }
+    }
+}
+
+#[test]
+fn crier_s_own_forms_keep_their_meaning() {
+    for (url, service) in [
+        ("slack://C0123", "slack"),
+        ("ntfy://builds", "ntfy"),
+        ("pushover://uUser@aToken", "pushover"),
+        ("telegram://123:ABC/-1", "telegram"),
+    ] {
+        let run = crier(
+            &["--print-payload", "--to", url],
+            &[("CRIER_SLACK_TOKEN", "xoxb-1-x")],
+        );
+        assert_eq!(run.code, 0, "{url}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("[1] {service} ")),
+            "{url}: {}",
+            run.stderr
+        );
+    }
+}
