@@ -61,6 +61,13 @@ pub trait JsonApi: Sync + 'static {
         None
     }
 
+    /// One attempt at sending `request`: by default, the request and the judgement of its
+    /// answer. A service that must ask something first (Matrix, an alias's room) does it here.
+    fn send(&self, net: &Net, request: &Request, timeout: Duration) -> Verdict {
+        net.http()
+            .attempt(request, timeout, |reply| self.judge(&request.url, reply))
+    }
+
     /// Judges the service's answer to a request to `url`: by default, any 2xx is success.
     fn judge(&self, _url: &str, reply: &Reply) -> Verdict {
         judge_http(reply)
@@ -222,8 +229,6 @@ impl Message for JsonMessage {
     }
 
     fn send(&self, net: &Net, timeout: Duration) -> Verdict {
-        net.http().attempt(&self.request, timeout, |reply| {
-            self.api.judge(&self.request.url, reply)
-        })
+        self.api.send(net, &self.request, timeout)
     }
 }

@@ -14,6 +14,7 @@ mod googlechat;
 mod gotify;
 mod irc;
 pub mod json;
+mod matrix;
 mod mattermost;
 mod ntfy;
 mod pagerduty;
@@ -196,6 +197,7 @@ pub static SERVICES: &[&dyn Service] = &[
     &Json(rocketchat::RocketChat),
     &Json(zulip::Zulip),
     &Json(webex::Webex),
+    &Json(matrix::Matrix),
     &Json(webhook::Webhook),
 ];
 
