@@ -26,7 +26,7 @@ fn rows() -> Vec<(String, String)> {
 #[test]
 fn every_form_in_the_readme_goes_to_its_service() {
     let rows = rows();
-    assert!(rows.len() >= 14, "{rows:?}");
+    assert!(rows.len() >= 16, "{rows:?}");
     for (form, says) in rows {
         let url = form
             .replace("BOT_TOKEN", "123456:ABCdefSecret9")
@@ -39,6 +39,7 @@ fn every_form_in_the_readme_goes_to_its_service() {
             .replace("TOKEN", "Tok3nSecretX")
             .replace("HOST", "chat.example.com")
             .replace("TOPIC", "builds")
+            .replace("ROOM", "builds:example.com")
             .replace("PATH", "hook")
             .replace("T…-B…-X…", "T0AAA-B0BBB-XyZsecret9");
         let service = [
@@ -49,6 +50,7 @@ fn every_form_in_the_readme_goes_to_its_service() {
             ("mattermost", "mattermost"),
             ("generic webhook", "webhook"),
             ("gotify", "gotify"),
+            ("Matrix", "matrix"),
             ("pagerduty", "pagerduty"),
             ("incoming webhook", "slack"),
         ]

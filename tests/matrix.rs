@@ -200,3 +200,25 @@ fn a_retried_send_keeps_its_transaction_so_it_lands_once() {
         Some("Bearer syt_Tok3n")
     );
 }
+
+#[test]
+fn a_user_and_password_are_refused_with_the_form_to_use() {
+    let server = Server::start(vec![], Answer::body(200, r#"{"event_id":"$abc123"}"#));
+    let to = format!(
+        "matrix+{}/%21room",
+        server.url("").replace("http://", "http://bot:hunter2pass@")
+    );
+    let run = crier(&["--to", &to, "--status", "failure"], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("matrix://ACCESS_TOKEN@HOMESERVER/ROOM"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.all_output().contains("hunter2pass"),
+        "{}",
+        run.all_output()
+    );
+    assert!(server.requests().is_empty());
+}

@@ -3,7 +3,7 @@
 //! things in crier and in such a tool, the form decides (shoutrrr's `slack://hook:…@webhook`
 //! has an `@`, crier's `slack://CHANNEL` none), and crier's wins where the form cannot.
 
-use crate::url::{parts, query_pairs, split_tail};
+use crate::url::{parts, percent_encode, query_pairs, split_tail};
 
 /// Crier's form of `raw`, and the tool whose form it was; `None` for a URL that is not one.
 pub fn translate(raw: &str) -> Option<(String, &'static str)> {
@@ -34,6 +34,10 @@ pub fn translate(raw: &str) -> Option<(String, &'static str)> {
             "Apprise",
         ),
         ("pagerduty", Some(integration)) => (format!("pagerduty://{integration}"), "Apprise"),
+        ("matrixs", Some(token)) if !token.contains(':') => (
+            format!("matrix://{token}@{host}/{}", room_in(p.tail)?),
+            "Apprise",
+        ),
         // shoutrrr
         ("discord", Some(token)) => (
             format!("https://discord.com/api/webhooks/{host}/{token}"),
@@ -59,6 +63,25 @@ pub fn translate(raw: &str) -> Option<(String, &'static str)> {
             format!("pushover://{host}@{}", &userinfo["shoutrrr:".len()..]),
             "shoutrrr",
         ),
+        // matrix://:TOKEN@HOST/?rooms=ROOM: no user, so the password is the access token.
+        ("matrix", Some(userinfo)) if userinfo.starts_with(':') => {
+            let room = param("rooms").or_else(|| param("room"))?;
+            let room = room.split(',').next()?;
+            let room = match room.chars().next()? {
+                '!' | '#' => room.to_owned(),
+                _ => format!("#{room}"),
+            };
+            let tls = !matches!(param("disableTLS").as_deref(), Some("yes" | "true" | "1"));
+            let scheme = if tls { "matrix" } else { "matrix+http" };
+            let token = &userinfo[1..];
+            (
+                format!(
+                    "{scheme}://{token}@{host}/{}",
+                    percent_encode(&room, b"-._~:")
+                ),
+                "shoutrrr",
+            )
+        }
         ("generic", _) => (format!("webhook+https://{host}/{path}"), "shoutrrr"),
         ("ntfy", _) if !path.is_empty() => (format!("ntfy+https://{host}/{path}"), "shoutrrr"),
         (s, _) if s.starts_with("generic+") => {
@@ -66,6 +89,15 @@ pub fn translate(raw: &str) -> Option<(String, &'static str)> {
         }
         _ => return None,
     })
+}
+
+/// The room of Apprise's `…/#ROOM` (a fragment) or `…/ROOM`, percent-encoded for a path.
+fn room_in(tail: &str) -> Option<String> {
+    let room = match tail.split_once('#') {
+        Some((_, alias)) => format!("#{alias}"),
+        None => tail.trim_matches('/').split('?').next()?.to_owned(),
+    };
+    (!room.is_empty()).then(|| percent_encode(&room, b"-._~:!%"))
 }
 
 #[cfg(test)]
@@ -114,6 +146,18 @@ mod tests {
                 "webhook+https://ci.example.com/hook",
             ),
             (
+                "matrixs://syt_Tok3n@matrix.example.com/#builds:example.com",
+                "matrix://syt_Tok3n@matrix.example.com/%23builds:example.com",
+            ),
+            (
+                "matrix://:syt_Tok3n@matrix.example.com/?rooms=!abc:example.com,#other:x",
+                "matrix://syt_Tok3n@matrix.example.com/%21abc:example.com",
+            ),
+            (
+                "matrix://:syt_Tok3n@localhost:8008/?rooms=builds:localhost&disableTLS=yes",
+                "matrix+http://syt_Tok3n@localhost:8008/%23builds:localhost",
+            ),
+            (
                 "ntfy://ntfy.example.com/builds",
                 "ntfy+https://ntfy.example.com/builds",
             ),
@@ -129,6 +173,7 @@ mod tests {
             "ntfy://topic",
             "pushover://uUser@aToken",
             "telegram://123:ABC/-1",
+            "matrix://syt_Tok3n@matrix.example.com/!abc:example.com",
             "https://x/y",
         ] {
             assert_eq!(translate(ours), None, "{ours}");

@@ -66,6 +66,13 @@ impl JsonApi for Matrix {
         let (Some(token), false) = (token, room.is_empty()) else {
             return Err("expected matrix://ACCESS_TOKEN@HOMESERVER/ROOM".into());
         };
+        if token.contains(':') {
+            return Err(
+                "crier sends with an access token, not a user and password: \
+                 matrix://ACCESS_TOKEN@HOMESERVER/ROOM"
+                    .into(),
+            );
+        }
         let alias = room.starts_with('#') && room.contains(':');
         if !(room.starts_with('!') || alias) {
             return Err("the room is a room id (!id) or an alias (#name:server)".into());
