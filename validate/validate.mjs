@@ -1,6 +1,8 @@
 // Checks the payloads crier prints against the platforms' own published definitions:
 //   Slack    IncomingWebhookSendArguments (@slack/webhook), type-checked with tsc
 //   Discord  RESTPostAPIWebhookWithTokenJSONBody (discord-api-types/v10), type-checked with tsc
+//   Telegram sendMessage's arguments (@grammyjs/types), type-checked with tsc, and the HTML
+//            tags Telegram reads
 //   Teams, RingCentral  the Adaptive Card JSON schema (adaptivecards-designer) with ajv, and
 //            the adaptivecards SDK's parser
 // plus each service's documented size limits, which the type definitions do not encode.
@@ -51,7 +53,11 @@ const contexts = {
   huge: { event: "push", payload: push(huge), ref: "refs/heads/main" },
 };
 const statuses = ["started", "success", "failure", "cancelled", "skipped", "unknown"];
-const formats = ["slack", "discord", "teams", "ringcentral", "googlechat", "mattermost"];
+const formats = ["slack", "discord", "teams", "ringcentral", "googlechat", "mattermost", "telegram"];
+// Where each format is sent; a format whose URL carries more than a path says so here.
+const destination = (f) => ({
+  telegram: "telegram+https://hooks.example.invalid/bot123456:ABCdef?chat_id=-100555",
+})[f] ?? `${f}+https://hooks.example.invalid/${f}`;
 
 // ---------------------------------------------------------------- render
 const payloads = Object.fromEntries(formats.map((f) => [f, []]));
@@ -67,7 +73,7 @@ for (const [name, ctx] of Object.entries(contexts)) {
         GITHUB_WORKFLOW: "CI", GITHUB_JOB: "build", GITHUB_SHA: "f".repeat(40),
         INPUT_STATUS: status, INPUT_MENTION: mention,
       };
-      const args = ["--print-payload", ...formats.flatMap((f) => ["--to", `${f}+https://hooks.example.invalid/${f}`])];
+      const args = ["--print-payload", ...formats.flatMap((f) => ["--to", destination(f)])];
       let out;
       try {
         out = execFileSync(crier, args, { env, encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] });
@@ -91,12 +97,13 @@ function typeCheck(file, importLine, typeName, list) {
 }
 typeCheck("slack.ts", 'import type { IncomingWebhookSendArguments } from "@slack/webhook";', "IncomingWebhookSendArguments", payloads.slack);
 typeCheck("discord.ts", 'import type { RESTPostAPIWebhookWithTokenJSONBody } from "discord-api-types/v10";', "RESTPostAPIWebhookWithTokenJSONBody", payloads.discord);
+typeCheck("telegram.ts", 'import type { ApiMethods } from "@grammyjs/types";\ntype SendMessage = Parameters<ApiMethods<never>["sendMessage"]>[0];', "SendMessage", payloads.telegram);
 writeFileSync(join(work, "tsconfig.json"), JSON.stringify({
   compilerOptions: {
     strict: true, noEmit: true, skipLibCheck: true, target: "es2022", module: "nodenext",
     moduleResolution: "nodenext", typeRoots: [], baseUrl: here, paths: { "*": [join(here, "node_modules", "*")] },
   },
-  files: ["slack.ts", "discord.ts"],
+  files: ["slack.ts", "discord.ts", "telegram.ts"],
 }));
 try {
   execFileSync(process.execPath, [join(here, "node_modules", "typescript", "bin", "tsc"), "-p", join(work, "tsconfig.json")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -186,6 +193,17 @@ for (const p of payloads.mattermost) {
   const texts = [a.title, a.text, a.fallback, a.footer, ...(a.fields ?? []).map((f) => f.value)].join("\n");
   if (/@(channel|all|here)\b|<!(channel|here|all)>/.test(texts)) fail(p.label, "user text can notify the channel");
   if (len(a.text) > 16383) fail(p.label, "text over 16,383");
+}
+
+for (const p of payloads.telegram) {
+  // The limit counts the text after entities are parsed: strip the tags, undo the escapes.
+  const visible = p.json.text.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  if (len(visible) > 4096) fail(p.label, `${len(visible)} characters of text, over 4096`);
+  if (p.json.parse_mode !== "HTML") fail(p.label, "not HTML");
+  const tags = p.json.text.match(/<\/?([a-z-]+)[^>]*>/g) ?? [];
+  for (const t of tags) if (!/^<\/?(b|i|u|s|code|pre|a|blockquote)( href="[^"<>]*")?>$/.test(t)) fail(p.label, `tag ${t} is not one Telegram reads`);
+  if (p.json.text.includes("<a href=\"https://evil")) fail(p.label, "user text made a link");
 }
 
 rmSync(work, { recursive: true, force: true });
