@@ -273,3 +273,45 @@ fn the_short_forms_name_each_service_s_own_endpoint() {
         assert!(run.stderr.contains(shown), "{to}: {}", run.stderr);
     }
 }
+
+#[test]
+fn rocketchat_reads_shoutrrrs_channel_and_user_into_the_body_not_the_path() {
+    let ca = common::TestCa::new();
+    let server = Server::start_tls(Vec::new(), Answer::body(200, r#"{"success":true}"#), &ca);
+    let host = format!("localhost:{}", server.port());
+    for (to, channel, alias) in [
+        (
+            format!("rocketchat://crier@{host}/6xJk/Tok3nRocket/builds"),
+            "#builds",
+            Some("crier"),
+        ),
+        (
+            format!("rocketchat://{host}/6xJk/Tok3nRocket/@alice"),
+            "@alice",
+            None,
+        ),
+        (
+            format!("rocketchat://{host}/6xJk/Tok3nRocket/#ops"),
+            "#ops",
+            None,
+        ),
+    ] {
+        let run = crier(
+            &["--to", &to, "--status", "failure"],
+            &[("SSL_CERT_FILE", &ca.ca_file())],
+        );
+        assert_eq!(run.code, 0, "{to}: {}", run.stderr);
+        assert!(
+            !run.all_output().contains("Tok3nRocket"),
+            "{}",
+            run.all_output()
+        );
+        let request = server.requests().pop().unwrap();
+        assert_eq!(request.target, "/hooks/6xJk/Tok3nRocket", "{to}");
+        let body = request.json();
+        assert_eq!(body["channel"], channel, "{to}");
+        if let Some(alias) = alias {
+            assert_eq!(body["alias"], alias, "{body}");
+        }
+    }
+}

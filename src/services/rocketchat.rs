@@ -1,10 +1,15 @@
-//! Rocket.Chat incoming webhooks: `rocketchat://HOST/ID/TOKEN` (HTTPS), or
+//! Rocket.Chat incoming webhooks: `rocketchat://HOST/ID/TOKEN` (HTTPS; `/CHANNEL` and `USER@`
+//! as shoutrrr writes them override the integration's channel and name), or
 //! `rocketchat+https://HOST/hooks/ID/TOKEN`. An attachment coloured by status; success is a
 //! 200 with `"success": true`, and `"success": false` is a failure.
 
-use super::json::{JsonApi, JsonDestination};
+use serde_json::Value;
+
+use super::json::{JsonApi, JsonDestination, Shape};
 use super::{Setup, Spec};
-use crate::http::{describe, judge_http, Reply};
+use crate::http::{describe, judge_http, Reply, Request};
+use crate::render::Payload;
+use crate::url::{parts, percent_decode, percent_encode, query_pairs};
 use crate::verdict::Verdict;
 
 pub struct RocketChat;
@@ -28,21 +33,62 @@ impl JsonApi for RocketChat {
         &SPEC
     }
 
+    /// `rocketchat://[USER@]HOST/ID/TOKEN[/CHANNEL]` (shoutrrr's form too): a CHANNEL of
+    /// `@name` is a direct message, any other a channel; USER posts under that name. Both
+    /// ride in the URL's fragment, which is never sent, to [`Self::request`].
     fn open(&'static self, url: &str, _setup: &Setup) -> Result<JsonDestination, String> {
+        const FORM: &str =
+            "expected rocketchat://HOST/ID/TOKEN or rocketchat://HOST/ID/TOKEN/CHANNEL";
         let url = match url.split_once("://") {
             Some((scheme, rest)) if scheme.eq_ignore_ascii_case("rocketchat") => {
-                let (host, hook) = rest
-                    .split_once('/')
-                    .ok_or("expected rocketchat://HOST/ID/TOKEN")?;
-                let hook = hook.trim_matches('/');
-                if hook.split('/').count() < 2 {
-                    return Err("expected rocketchat://HOST/ID/TOKEN".into());
+                let p = parts(rest);
+                let (path, fragment) = p.tail.split_once('#').unwrap_or((p.tail, ""));
+                let path = path.split('?').next().unwrap_or("");
+                let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+                let (hook, channel) = match segments[..] {
+                    [id, token] => (format!("{id}/{token}"), fragment.to_owned()),
+                    [id, token, channel] if fragment.is_empty() => {
+                        (format!("{id}/{token}"), percent_decode(channel))
+                    }
+                    _ => return Err(FORM.into()),
+                };
+                let mut overrides = Vec::new();
+                if !channel.is_empty() {
+                    let channel = match channel.starts_with(['#', '@']) {
+                        true => channel,
+                        false => format!("#{channel}"),
+                    };
+                    overrides.push(format!("channel={}", percent_encode(&channel, b"-._~")));
                 }
-                format!("https://{host}/hooks/{hook}")
+                if let Some(user) = p.userinfo.filter(|u| !u.is_empty()) {
+                    overrides.push(format!(
+                        "alias={}",
+                        percent_encode(&percent_decode(user), b"-._~")
+                    ));
+                }
+                let base = format!("https://{}/hooks/{hook}", p.hostport);
+                match overrides.is_empty() {
+                    true => base,
+                    false => format!("{base}#{}", overrides.join("&")),
+                }
             }
             _ => url.to_owned(),
         };
         Ok(JsonDestination::new(self, &url))
+    }
+
+    /// The payload with the URL's channel and user name, to the URL without its fragment.
+    fn request(&self, url: &str, payload: Payload, _shape: &Shape) -> Result<Request, String> {
+        let Some((base, overrides)) = url.split_once('#') else {
+            return Ok(Request::post_json(url, payload.text));
+        };
+        let mut body = payload.value();
+        if let Some(fields) = body.as_object_mut() {
+            for (key, value) in query_pairs(overrides) {
+                fields.insert(key.to_owned(), Value::String(percent_decode(value)));
+            }
+        }
+        Ok(Request::post_json(base, body.to_string()))
     }
 
     fn judge(&self, _url: &str, reply: &Reply) -> Verdict {
