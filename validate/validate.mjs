@@ -3,6 +3,8 @@
 //   Discord  RESTPostAPIWebhookWithTokenJSONBody (discord-api-types/v10), type-checked with tsc
 //   Telegram sendMessage's arguments (@grammyjs/types), type-checked with tsc, and the HTML
 //            tags Telegram reads
+//   PagerDuty EventPayloadV2 (@pagerduty/pdjs) for a trigger, type-checked with tsc; a
+//            success resolves its failure's incident (the same dedup_key)
 //   Teams, RingCentral  the Adaptive Card JSON schema (adaptivecards-designer) with ajv, and
 //            the adaptivecards SDK's parser
 // plus each service's documented size limits, which the type definitions do not encode.
@@ -60,19 +62,20 @@ const destination = (f) => ({
 })[f] ?? `${f}+https://hooks.example.invalid/${f}`;
 
 // ---------------------------------------------------------------- render
+const envFor = (ctx, eventFile, status, mention) => ({
+  GITHUB_ACTIONS: "true", GITHUB_REPOSITORY: "acme/widgets", GITHUB_SERVER_URL: "https://github.com",
+  GITHUB_EVENT_NAME: ctx.event, GITHUB_EVENT_PATH: eventFile, GITHUB_REF: ctx.ref,
+  GITHUB_RUN_ID: "9876543210", GITHUB_RUN_NUMBER: "42", GITHUB_ACTOR: "octocat",
+  GITHUB_WORKFLOW: "CI", GITHUB_JOB: "build", GITHUB_SHA: "f".repeat(40),
+  INPUT_STATUS: status, INPUT_MENTION: mention,
+});
 const payloads = Object.fromEntries(formats.map((f) => [f, []]));
 for (const [name, ctx] of Object.entries(contexts)) {
   const eventFile = join(work, `${name}.json`);
   writeFileSync(eventFile, JSON.stringify(ctx.payload));
   for (const status of statuses) {
     for (const mention of ["", "<@123456789012345678>"]) {
-      const env = {
-        GITHUB_ACTIONS: "true", GITHUB_REPOSITORY: "acme/widgets", GITHUB_SERVER_URL: "https://github.com",
-        GITHUB_EVENT_NAME: ctx.event, GITHUB_EVENT_PATH: eventFile, GITHUB_REF: ctx.ref,
-        GITHUB_RUN_ID: "9876543210", GITHUB_RUN_NUMBER: "42", GITHUB_ACTOR: "octocat",
-        GITHUB_WORKFLOW: "CI", GITHUB_JOB: "build", GITHUB_SHA: "f".repeat(40),
-        INPUT_STATUS: status, INPUT_MENTION: mention,
-      };
+      const env = envFor(ctx, eventFile, status, mention);
       const args = ["--print-payload", ...formats.flatMap((f) => ["--to", destination(f)])];
       let out;
       try {
@@ -88,6 +91,22 @@ for (const [name, ctx] of Object.entries(contexts)) {
   }
 }
 
+// PagerDuty takes only the statuses that open or close an incident: failure triggers, success
+// resolves.
+payloads.pagerduty = [];
+for (const [name, ctx] of Object.entries(contexts)) {
+  const eventFile = join(work, `${name}.json`);
+  for (const status of ["failure", "success"]) {
+    const args = ["--print-payload", "--to", "pagerduty://R0utingKey0123456789abcdefABCDEF"];
+    try {
+      const line = execFileSync(crier, args, { env: envFor(ctx, eventFile, status, ""), encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] }).trimEnd();
+      payloads.pagerduty.push({ label: `pagerduty ${name}/${status}`, text: line, json: JSON.parse(line) });
+    } catch (e) {
+      fail(`pagerduty ${name}/${status}`, `crier failed: ${e.stderr ?? e}`);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- TypeScript definitions
 function typeCheck(file, importLine, typeName, list) {
   const body = list
@@ -98,12 +117,14 @@ function typeCheck(file, importLine, typeName, list) {
 typeCheck("slack.ts", 'import type { IncomingWebhookSendArguments } from "@slack/webhook";', "IncomingWebhookSendArguments", payloads.slack);
 typeCheck("discord.ts", 'import type { RESTPostAPIWebhookWithTokenJSONBody } from "discord-api-types/v10";', "RESTPostAPIWebhookWithTokenJSONBody", payloads.discord);
 typeCheck("telegram.ts", 'import type { ApiMethods } from "@grammyjs/types";\ntype SendMessage = Parameters<ApiMethods<never>["sendMessage"]>[0];', "SendMessage", payloads.telegram);
+// The type requires `payload`, which the Events API requires only of a trigger.
+typeCheck("pagerduty.ts", 'import type { EventPayloadV2 } from "@pagerduty/pdjs/build/src/events.js";', "EventPayloadV2", payloads.pagerduty.filter((p) => p.json.event_action === "trigger"));
 writeFileSync(join(work, "tsconfig.json"), JSON.stringify({
   compilerOptions: {
     strict: true, noEmit: true, skipLibCheck: true, target: "es2022", module: "nodenext",
     moduleResolution: "nodenext", typeRoots: [], baseUrl: here, paths: { "*": [join(here, "node_modules", "*")] },
   },
-  files: ["slack.ts", "discord.ts", "telegram.ts"],
+  files: ["slack.ts", "discord.ts", "telegram.ts", "pagerduty.ts"],
 }));
 try {
   execFileSync(process.execPath, [join(here, "node_modules", "typescript", "bin", "tsc"), "-p", join(work, "tsconfig.json")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -205,6 +226,16 @@ for (const p of payloads.telegram) {
   for (const t of tags) if (!/^<\/?(b|i|u|s|code|pre|a|blockquote)( href="[^"<>]*")?>$/.test(t)) fail(p.label, `tag ${t} is not one Telegram reads`);
   if (p.json.text.includes("<a href=\"https://evil")) fail(p.label, "user text made a link");
 }
+
+for (const p of payloads.pagerduty) {
+  const e = p.json;
+  if (!["trigger", "resolve"].includes(e.event_action)) fail(p.label, `event_action ${e.event_action}`);
+  if (!e.dedup_key || len(e.dedup_key) > 255) fail(p.label, "no dedup_key, or over 255 characters");
+  if (e.event_action === "trigger" && len(e.payload?.summary) > 1024) fail(p.label, "summary over 1024");
+  if (Buffer.byteLength(p.text) > 512 * 1024) fail(p.label, "over 512 KB");
+}
+const dedup = (status) => payloads.pagerduty.filter((p) => p.label.endsWith(status)).map((p) => p.json.dedup_key);
+if (dedup("failure").join() !== dedup("success").join()) fail("pagerduty", "a success does not resolve its failure's incident");
 
 rmSync(work, { recursive: true, force: true });
 const checked = Object.values(payloads).reduce((n, l) => n + l.length, 0);
