@@ -281,10 +281,13 @@ pub fn url_login(raw: &str) -> Option<Secret> {
 
 /// Before a URL is understood: every part that might be secret, broadly.
 pub fn provisional_secrets(raw: &str) -> Vec<String> {
-    let Some((_, rest)) = raw.split_once("://").or_else(|| raw.split_once(':')) else {
+    let Some((scheme, rest)) = raw.split_once("://").or_else(|| raw.split_once(':')) else {
         return vec![raw.to_owned()];
     };
     let mut secrets = url_secrets(raw);
+    if !names_a_server(scheme) {
+        secrets.push(url::parts(rest).hostport.to_owned());
+    }
     for parts in [url::parts(rest), url::credential_parts(rest)] {
         // pushover://USER_KEY@APP_TOKEN, or USER_KEY:APP_TOKEN by mistake: even the "host"
         // can be a credential.
@@ -307,7 +310,10 @@ pub fn display_url(url: &str) -> String {
         return MASK.into();
     };
     let parts = url::parts(rest);
-    if parts.hostport != url::credential_parts(rest).hostport || !plain_host(parts.hostport) {
+    if !names_a_server(scheme)
+        || parts.hostport != url::credential_parts(rest).hostport
+        || !plain_host(parts.hostport)
+    {
         return format!("{scheme}://{MASK}");
     }
     if parts.tail.is_empty() || parts.tail == "/" {
@@ -315,6 +321,15 @@ pub fn display_url(url: &str) -> String {
     } else {
         format!("{scheme}://{}/{MASK}", parts.hostport)
     }
+}
+
+/// Whether the authority of a `scheme://` URL is a server's name by definition. Other
+/// tools' schemes put tokens there (`wxteams://TOKEN`, `tgram://BOT_TOKEN/…`), so for any
+/// other scheme the "host" is treated as a secret.
+fn names_a_server(scheme: &str) -> bool {
+    let scheme = scheme.to_ascii_lowercase();
+    let base = scheme.rsplit('+').next().unwrap_or("");
+    matches!(base, "http" | "https") || matches!(scheme.as_str(), "smtp" | "smtps" | "irc" | "ircs")
 }
 
 /// `host`, `host:port` or `[v6]:port`, with nothing that could be a credential.

@@ -367,3 +367,26 @@ fn text_from_servers_cannot_write_workflow_commands() {
     }
     assert!(!files.contains("\n::"), "{files}");
 }
+
+/// Other tools' schemes put tokens where a host would be; a URL crier cannot read, or reads
+/// wrongly, must not show that "host" while saying so.
+#[test]
+fn a_token_where_a_host_would_be_is_masked_in_a_url_crier_refuses() {
+    let token = "Zx9kQ2mP7vL4nR8sT1wY3bC6dF0gH5jK";
+    for to in [
+        format!("wxteams://{token}"),
+        format!("msteams://{token}/a1b2c3d4/e5f6a7b8"),
+        format!("gotify://{token}"),
+        format!("pagerduty://{token}/extra/parts"),
+        format!("rocketchat://{token}"),
+        format!("mailtos://{token}"),
+    ] {
+        let run = crier(
+            &["--print-payload", "--status", "failure", "--to", &to],
+            &[],
+        );
+        assert_eq!(run.code, 2, "{to}: {}", run.stderr);
+        assert!(run.stderr.contains("destination 1"), "{to}: {}", run.stderr);
+        assert_hidden(&run.all_output(), &[token], &to);
+    }
+}
