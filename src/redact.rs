@@ -285,8 +285,9 @@ pub fn provisional_secrets(raw: &str) -> Vec<String> {
         return vec![raw.to_owned()];
     };
     let mut secrets = url_secrets(raw);
-    if !names_a_server(scheme) {
-        secrets.push(url::parts(rest).hostport.to_owned());
+    let authority = url::parts(rest).hostport;
+    if !names_a_server(scheme) && authority.len() >= 6 {
+        secrets.push(authority.to_owned());
     }
     for parts in [url::parts(rest), url::credential_parts(rest)] {
         // pushover://USER_KEY@APP_TOKEN, or USER_KEY:APP_TOKEN by mistake: even the "host"

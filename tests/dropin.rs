@@ -107,3 +107,42 @@ fn crier_s_own_forms_keep_their_meaning() {
         );
     }
 }
+
+#[test]
+fn forms_crier_does_not_read_say_what_to_write_instead() {
+    for (form, advice) in [
+        (
+            "msteams://acme/a1b2c3/d4e5f6/a7b8c9",
+            "Teams webhook's https:// URL",
+        ),
+        (
+            "teams://g@t/alt/owner?host=acme.webhook.office.com",
+            "Teams webhook's https:// URL",
+        ),
+        (
+            "mailtos://user:pass@example.com?to=dev@example.com",
+            "smtp-url",
+        ),
+        (
+            "smtp://user:pass@mail.example.com:587/?to=dev@example.com",
+            "mailto:ADDRESS",
+        ),
+        (
+            "wxteams://Zx9kQ2mP7vL4nR8sT1wY3bC6dF0gH5jK",
+            "webex://BOT_TOKEN@ROOM_ID",
+        ),
+    ] {
+        let run = crier(
+            &["--print-payload", "--status", "failure", "--to", form],
+            &[],
+        );
+        assert_eq!(run.code, 2, "{form}: {}", run.stderr);
+        assert!(run.stderr.contains(advice), "{form}: {}", run.stderr);
+        assert!(!run.all_output().contains("pass@"), "{}", run.all_output());
+        assert!(
+            !run.all_output().contains("Zx9kQ2mP7vL4"),
+            "{}",
+            run.all_output()
+        );
+    }
+}

@@ -91,6 +91,22 @@ pub fn translate(raw: &str) -> Option<(String, &'static str)> {
     })
 }
 
+/// What to write instead of another tool's form that crier does not read.
+pub fn not_read(scheme: &str) -> Option<&'static str> {
+    Some(match scheme {
+        "msteams" | "teams" => {
+            "Apprise's and shoutrrr's Teams forms are not read: give the Teams webhook's \
+             https:// URL (a Workflows webhook) as it is"
+        }
+        "mailtos" | "smtp" | "smtps" => {
+            "e-mail is `mailto:ADDRESS`, with the server in the smtp-url setting \
+             (smtp://USER:PASSWORD@HOST:PORT)"
+        }
+        "wxteams" => "Webex is webex://BOT_TOKEN@ROOM_ID (a bot's token and a room)",
+        _ => return None,
+    })
+}
+
 /// The room of Apprise's `…/#ROOM` (a fragment) or `…/ROOM`, percent-encoded for a path.
 fn room_in(tail: &str) -> Option<String> {
     let room = match tail.split_once('#') {

@@ -253,6 +253,9 @@ pub fn route(raw: &str) -> Result<(&'static dyn Service, String), String> {
     {
         return Ok((service, raw.to_owned()));
     }
+    if let Some(advice) = dropin::not_read(&scheme) {
+        return Err(advice.into());
+    }
     if scheme != "http" && scheme != "https" {
         return Err(format!(
             "unsupported scheme `{scheme}`; use http(s), FORMAT+URL with a format of {}, {}",
