@@ -123,6 +123,7 @@ fn forms_crier_does_not_read_say_what_to_write_instead() {
             "mailtos://user:pass@example.com?to=dev@example.com",
             "smtp-url",
         ),
+        ("mailto://user:pass@gmail.com", "mailto:ADDRESS (no //)"),
         (
             "smtp://user:pass@mail.example.com:587/?to=dev@example.com",
             "mailto:ADDRESS",

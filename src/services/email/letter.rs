@@ -11,6 +11,14 @@ use crate::url::percent_decode;
 pub fn parse_recipients(url: &str) -> Result<Vec<Mailbox>, String> {
     let list = url.split_once(':').map_or("", |(_, rest)| rest);
     let list = list.split('?').next().unwrap_or("");
+    if list.starts_with("//") {
+        // Apprise's mailto://USER:PASSWORD@HOST names the server, not whom to write to.
+        return Err(
+            "write mailto:ADDRESS (no //): the address to write to; the mail \
+             server goes in the smtp-url setting (smtp://USER:PASSWORD@HOST:PORT)"
+                .into(),
+        );
+    }
     let mut recipients = Vec::new();
     for address in list.split(',').map(|a| percent_decode(a.trim())) {
         if address.is_empty() {
