@@ -26,7 +26,7 @@ fn rows() -> Vec<(String, String)> {
 #[test]
 fn every_form_in_the_readme_goes_to_its_service() {
     let rows = rows();
-    assert!(rows.len() >= 18, "{rows:?}");
+    assert!(rows.len() >= 20, "{rows:?}");
     for (form, says) in rows {
         let url = form
             .replace("BOT_TOKEN", "123456:ABCdefSecret9")
@@ -41,7 +41,10 @@ fn every_form_in_the_readme_goes_to_its_service() {
             .replace("TOPIC", "builds")
             .replace("ROOM", "builds:example.com")
             .replace("PATH", "hook")
-            .replace("T…-B…-X…", "T0AAA-B0BBB-XyZsecret9");
+            .replace("T…-B…-X…", "T0AAA-B0BBB-XyZsecret9")
+            .replace("T…/B…/X…", "T0AAA/B0BBB/XyZsecret9")
+            .replace("SPACE", "AAAAspace")
+            .replace("KEY", "K3ySecretGc");
         let service = [
             ("telegram", "telegram"),
             ("Discord", "discord"),
@@ -55,6 +58,7 @@ fn every_form_in_the_readme_goes_to_its_service() {
             ("Zulip", "zulip"),
             ("pagerduty", "pagerduty"),
             ("incoming webhook", "slack"),
+            ("Google Chat", "googlechat"),
         ]
         .iter()
         .find(|(word, _)| says.contains(word))
@@ -77,6 +81,7 @@ fn every_form_in_the_readme_goes_to_its_service() {
             "uUserKey1234",
             "aAppTok5678",
             "R0utingKey0123",
+            "K3ySecretGc",
         ] {
             assert!(
                 !run.all_output().contains(secret),

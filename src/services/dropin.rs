@@ -38,6 +38,30 @@ pub fn translate(raw: &str) -> Option<(String, &'static str)> {
             format!("matrix://{token}@{host}/{}", room_in(p.tail)?),
             "Apprise",
         ),
+        ("gchat", None) if path.split('/').count() == 2 => {
+            let (key, token) = path.split_once('/')?;
+            (
+                format!(
+                    "https://chat.googleapis.com/v1/spaces/{host}/messages?key={key}&token={token}"
+                ),
+                "Apprise",
+            )
+        }
+        // slack://A/B/C: an incoming webhook's three tokens (crier's slack://CHANNEL has one part).
+        ("slack", None)
+            if path
+                .split('/')
+                .filter(|s| !s.starts_with(['#', '@']))
+                .count()
+                == 2 =>
+        {
+            let mut tokens = path.split('/').filter(|s| !s.starts_with(['#', '@']));
+            let (b, c) = (tokens.next()?, tokens.next()?);
+            (
+                format!("https://hooks.slack.com/services/{host}/{b}/{c}"),
+                "Apprise",
+            )
+        }
         // shoutrrr
         ("discord", Some(token)) => (
             format!("https://discord.com/api/webhooks/{host}/{token}"),
@@ -160,6 +184,14 @@ mod tests {
             (
                 "generic+https://ci.example.com/hook",
                 "webhook+https://ci.example.com/hook",
+            ),
+            (
+                "gchat://AAAAspace/keyK3y/tokT0k",
+                "https://chat.googleapis.com/v1/spaces/AAAAspace/messages?key=keyK3y&token=tokT0k",
+            ),
+            (
+                "slack://T0AAA/B0BBB/XyZsecret9",
+                "https://hooks.slack.com/services/T0AAA/B0BBB/XyZsecret9",
             ),
             (
                 "matrixs://syt_Tok3n@matrix.example.com/#builds:example.com",
