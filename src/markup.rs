@@ -62,11 +62,12 @@ pub fn zulip(text: &str) -> String {
     out
 }
 
-/// Mattermost: `@channel`, `@all`, `@here` and `@user` notify where a word starts with them,
-/// and Slack-style `<!channel>` is translated into a mention. A zero-width space after such
-/// an `@` and such a `<` keeps the text as it looks while making it inert; `widgets@main`
-/// and `a < b` are left alone. Markdown links are kept honest as by [`markdown`].
-pub fn mattermost(text: &str) -> String {
+/// Chat text where a word starting with `@` mentions (Mattermost's `@channel`, `@all` and
+/// `@user`; Telegram's `@username`), Slack-style `<!channel>` is a mention (Mattermost), and
+/// `<@all>` or `<@personEmail:…>` is one (Webex). A zero-width space after such an `@` and
+/// such a `<` keeps the text as it looks while making it inert; `widgets@main` and `a < b`
+/// are left alone. Markdown links are kept honest as by [`markdown`].
+pub fn inert_mentions(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut previous: Option<char> = None;
     let mut chars = text.chars().peekable();
@@ -77,7 +78,7 @@ pub fn mattermost(text: &str) -> String {
             '@' if word_start && chars.peek().is_some_and(|n| n.is_alphanumeric()) => {
                 out.push('\u{200B}')
             }
-            '<' if chars.peek() == Some(&'!') => out.push('\u{200B}'),
+            '<' if matches!(chars.peek(), Some('!' | '@')) => out.push('\u{200B}'),
             ']' => out.push('\u{200B}'),
             _ => {}
         }
@@ -224,7 +225,7 @@ mod tests {
             "&lt;b&gt;&quot;x&quot;&lt;/b&gt;"
         );
         let mm = fit(
-            &mattermost("@channel <!here> (@all) widgets@main a < b"),
+            &inert_mentions("@channel <!here> (@all) widgets@main a < b"),
             100,
             plain,
         )

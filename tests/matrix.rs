@@ -136,6 +136,8 @@ fn a_member_of_the_room_sees_the_message_and_its_edit() {
         "{html}"
     );
     assert!(!html.contains("<a href=\"https://evil"), "{html}");
+    // Intentional mentions only: "@room" in a commit notifies no one.
+    assert_eq!(content["m.mentions"], serde_json::json!({}), "{content}");
 
     let run = crier(
         &["--to", &to, "--status", "success", "--update", &handle],
@@ -150,6 +152,12 @@ fn a_member_of_the_room_sees_the_message_and_its_edit() {
     assert_eq!(
         edit["content"]["m.relates_to"]["event_id"],
         event_id.as_str()
+    );
+    let none = serde_json::json!({});
+    assert_eq!(edit["content"]["m.mentions"], none, "{edit}");
+    assert_eq!(
+        edit["content"]["m.new_content"]["m.mentions"], none,
+        "{edit}"
     );
     assert!(
         edit["content"]["m.new_content"]["body"]

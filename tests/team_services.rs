@@ -315,3 +315,52 @@ fn rocketchat_reads_shoutrrrs_channel_and_user_into_the_body_not_the_path() {
         }
     }
 }
+
+/// Each service's mention syntax, written in a commit message, mentions no one: the
+/// `mention` setting is the only way to notify.
+#[test]
+fn user_text_mentions_no_one_on_any_text_service() {
+    let hostile = "hi @alice @all @here @channel <@all> <@personEmail:a@b.example> <!channel> \
+                   @**all** @_**bob** <users/all> widgets@main";
+    let dir = TempDir::new();
+    let env = github_env(&dir, "push", &push_event(hostile));
+    let words = [" @alice", " @all", " @here", " @channel"];
+    let mattermost = [" @alice", " @all", " @here", " @channel", "<!channel>"];
+    let cases: [(&str, &[&str]); 6] = [
+        ("telegram://123:ABC/-100", &[" @alice"]),
+        ("webex://Tok3n@room", &["<@all>", "<@personEmail"]),
+        ("mattermost+https://chat.example.com/hooks/abc", &mattermost),
+        ("rocketchat://chat.example.com/ID/Tok3n", &words),
+        (
+            "zulip://bot%40example.com:K3y@zulip.example.com?stream=builds",
+            &["@**all**", "@_**bob**"],
+        ),
+        (
+            "googlechat+https://chat.googleapis.com/v1/spaces/S/messages?key=k&token=t",
+            &["<users/all>"],
+        ),
+    ];
+    for (to, live) in cases {
+        let run = crier(
+            &[
+                "--print-payload",
+                "--status",
+                "failure",
+                "--message",
+                "{{commit.message}}",
+                "--to",
+                to,
+            ],
+            &pairs(&env),
+        );
+        assert_eq!(run.code, 0, "{to}: {}", run.stderr);
+        let text = common::percent_decode(&run.stdout.replace('+', " "));
+        assert!(
+            text.contains("widgets@main"),
+            "{to}: the text is there: {text}"
+        );
+        for live in live {
+            assert!(!text.contains(live), "{to}: {live:?} is live in {text}");
+        }
+    }
+}

@@ -227,6 +227,8 @@ pub(super) const NAMES: &[&str] = &[
     "mattermost",
     "chat_text",
     "zulip_text",
+    "telegram_html",
+    "webex_md",
 ];
 
 pub(super) fn register_helpers(registry: &mut Handlebars<'static>) {
@@ -242,7 +244,7 @@ pub(super) fn register_helpers(registry: &mut Handlebars<'static>) {
     registry.register_helper("md_link", Box::new(md_link));
     registry.register_helper("discord_mentions", Box::new(discord_mentions));
     type Prepare = Option<fn(&str) -> String>;
-    let fits: [(&'static str, Prepare, markup::Escape, Option<usize>); 7] = [
+    let fits: [(&'static str, Prepare, markup::Escape, Option<usize>); 9] = [
         (
             "zulip_text",
             Some(markup::zulip),
@@ -255,8 +257,20 @@ pub(super) fn register_helpers(registry: &mut Handlebars<'static>) {
         ("html", None, markup::html, Some(usize::MAX)),
         (
             "mattermost",
-            Some(markup::mattermost),
+            Some(markup::inert_mentions),
             markup::plain,
+            Some(usize::MAX),
+        ),
+        (
+            "telegram_html",
+            Some(markup::inert_mentions),
+            markup::html,
+            Some(usize::MAX),
+        ),
+        (
+            "webex_md",
+            Some(markup::inert_mentions),
+            markup::markdown,
             Some(usize::MAX),
         ),
         ("chat_text", None, markup::google_chat, Some(usize::MAX)),

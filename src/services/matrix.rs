@@ -101,6 +101,8 @@ impl JsonApi for Matrix {
             Some(event_id) => json!({
                 "msgtype": content["msgtype"],
                 "body": format!("* {}", content["body"].as_str().unwrap_or("")),
+                // An edit mentions no one anew: its body must not notify either.
+                "m.mentions": {},
                 "m.new_content": content,
                 "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
             }),
