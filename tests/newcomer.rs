@@ -26,6 +26,14 @@ fn github_dry_run(args: &[&str], message: &str, extra: &[(&str, &str)]) -> commo
     crier(&all, &pairs(&env))
 }
 
+/// A dry run to a webhook with `template` as its payload template file, `t.json`.
+fn with_template_file(template: &str) -> common::Run {
+    let dir = TempDir::new();
+    let file = dir.write("t.json", template);
+    let to = "https://ci.example.com/h";
+    crier(&["--print-payload", "--to", to, "--template", &file], &[])
+}
+
 #[test]
 fn a_path_the_context_cannot_have_is_an_error_naming_the_nearest() {
     for (template, wrong, near) in [
@@ -56,21 +64,7 @@ fn a_path_the_context_cannot_have_is_an_error_naming_the_nearest() {
         }
     }
     // In a payload template file, with its line.
-    let dir = TempDir::new();
-    let file = dir.write(
-        "t.json",
-        "{\n  \"text\": \"{{title}}\",\n  \"sha\": \"{{comit.sha}}\"\n}",
-    );
-    let run = crier(
-        &[
-            "--print-payload",
-            "--to",
-            "https://ci.example.com/h",
-            "--template",
-            &file,
-        ],
-        &[],
-    );
+    let run = with_template_file("{\n  \"text\": \"{{title}}\",\n  \"sha\": \"{{comit.sha}}\"\n}");
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("t.json: line 3"), "{}", run.stderr);
     // A path that exists but has no value in this run renders empty.
@@ -111,21 +105,8 @@ fn an_unknown_helper_suggests_the_nearest() {
 
 #[test]
 fn an_unclosed_block_is_reported_where_it_opens() {
-    let dir = TempDir::new();
-    let file = dir.write(
-        "t.json",
-        "{\n  \"a\": \"x\",\n  \"b\": \"{{#if status}}yes\",\n  \"c\": 1\n}\n",
-    );
-    let run = crier(
-        &[
-            "--print-payload",
-            "--to",
-            "https://ci.example.com/h",
-            "--template",
-            &file,
-        ],
-        &[],
-    );
+    let run =
+        with_template_file("{\n  \"a\": \"x\",\n  \"b\": \"{{#if status}}yes\",\n  \"c\": 1\n}\n");
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("line 3, column 9"), "{}", run.stderr);
     assert!(

@@ -69,6 +69,8 @@ const envFor = (ctx, eventFile, status, mention) => ({
   GITHUB_WORKFLOW: "CI", GITHUB_JOB: "build", GITHUB_SHA: "f".repeat(40),
   INPUT_STATUS: status, INPUT_MENTION: mention,
 });
+const printPayloads = (args, env) =>
+  execFileSync(crier, ["--print-payload", ...args], { env, encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] });
 const payloads = Object.fromEntries(formats.map((f) => [f, []]));
 for (const [name, ctx] of Object.entries(contexts)) {
   const eventFile = join(work, `${name}.json`);
@@ -76,10 +78,10 @@ for (const [name, ctx] of Object.entries(contexts)) {
   for (const status of statuses) {
     for (const mention of ["", "<@123456789012345678>"]) {
       const env = envFor(ctx, eventFile, status, mention);
-      const args = ["--print-payload", ...formats.flatMap((f) => ["--to", destination(f)])];
+      const args = formats.flatMap((f) => ["--to", destination(f)]);
       let out;
       try {
-        out = execFileSync(crier, args, { env, encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] });
+        out = printPayloads(args, env);
       } catch (e) {
         fail(`${name}/${status}`, `crier failed: ${e.stderr}`);
         continue;
@@ -97,9 +99,8 @@ payloads.pagerduty = [];
 for (const [name, ctx] of Object.entries(contexts)) {
   const eventFile = join(work, `${name}.json`);
   for (const status of ["failure", "success"]) {
-    const args = ["--print-payload", "--to", "pagerduty://R0utingKey0123456789abcdefABCDEF"];
     try {
-      const line = execFileSync(crier, args, { env: envFor(ctx, eventFile, status, ""), encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] }).trimEnd();
+      const line = printPayloads(["--to", "pagerduty://R0utingKey0123456789abcdefABCDEF"], envFor(ctx, eventFile, status, "")).trimEnd();
       payloads.pagerduty.push({ label: `pagerduty ${name}/${status}`, text: line, json: JSON.parse(line) });
     } catch (e) {
       fail(`pagerduty ${name}/${status}`, `crier failed: ${e.stderr ?? e}`);
