@@ -57,25 +57,32 @@ pub fn parse_all<'a>(
         .flat_map(|r| r.to.iter().map(move |raw| (raw, Some(r))));
     let mut recipients = Vec::new();
     for (raw, route) in to.chain(routed) {
-        let index = recipients.len() + 1;
         let raw = raw.trim();
-        let refuse = |why: String| {
+        let refuse = |index: usize, why: String| {
             let e = format!("destination {index} ({}): {why}", redact::display_url(raw));
             match route {
                 Some(r) => UsageError::new(format!("route {}: {e}", r.number)),
                 None => UsageError::new(e),
             }
         };
-        let (service, url) = services::route(raw).map_err(refuse)?;
-        let destination = service.open(&url, &setup).map_err(refuse)?;
-        let key = handles::key(destination.spec().name, raw);
-        recipients.push(Recipient {
-            index,
-            destination,
-            route,
-            key,
-            written: services::is_foreign(raw).then(|| raw.to_owned()),
-        });
+        let urls = services::resolve(raw).map_err(|why| refuse(recipients.len() + 1, why))?;
+        let several = urls.len() > 1;
+        for url in urls {
+            let index = recipients.len() + 1;
+            let (service, url_sent) = services::route(&url).map_err(|why| refuse(index, why))?;
+            let destination = service
+                .open(&url_sent, &setup)
+                .map_err(|why| refuse(index, why))?;
+            // One target of several is told apart by crier's URL for it.
+            let key = handles::key(destination.spec().name, if several { &url } else { raw });
+            recipients.push(Recipient {
+                index,
+                destination,
+                route,
+                key,
+                written: services::is_foreign(raw).then(|| raw.to_owned()),
+            });
+        }
     }
     Ok(recipients)
 }

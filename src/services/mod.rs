@@ -222,13 +222,16 @@ pub fn templates() -> impl Iterator<Item = &'static str> {
         .chain([include_str!("../../templates/slack-workflow.json")])
 }
 
-/// The service a destination URL is for, and the URL it is sent to, looked up in this order:
-/// an explicit `NAME+` prefix, then the scheme, then the native host, then the generic
-/// webhook for any other `http(s)` URL.
+/// The destinations of crier's a destination as written stands for: itself, or what
+/// Apprise's or shoutrrr's form becomes (one per target it names).
+pub fn resolve(raw: &str) -> Result<Vec<String>, String> {
+    dropin::translate(raw).unwrap_or_else(|| Ok(vec![raw.to_owned()]))
+}
+
+/// The service a destination URL of crier's is for, and the URL it is sent to, looked up in
+/// this order: an explicit `NAME+` prefix, then the scheme, then the native host, then the
+/// generic webhook for any other `http(s)` URL.
 pub fn route(raw: &str) -> Result<(&'static dyn Service, String), String> {
-    // Apprise's and shoutrrr's forms first become crier's.
-    let translated = dropin::translate(raw).map(|(url, _)| url);
-    let raw = translated.as_deref().unwrap_or(raw);
     let (scheme, rest) = url::split_scheme(raw).ok_or_else(|| {
         let first = raw.split('/').next().unwrap_or("");
         match first.contains('.') && !first.contains(['@', ' ']) {
@@ -252,9 +255,6 @@ pub fn route(raw: &str) -> Result<(&'static dyn Service, String), String> {
         .find(|s| s.spec().schemes.contains(&scheme.as_str()))
     {
         return Ok((service, raw.to_owned()));
-    }
-    if let Some(advice) = dropin::not_read(&scheme) {
-        return Err(advice.into());
     }
     if scheme != "http" && scheme != "https" {
         return Err(format!(

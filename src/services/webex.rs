@@ -1,9 +1,11 @@
 //! Webex: `webex://BOT_TOKEN@ROOM_ID`, or `webex+https://HOST/v1/messages?roomId=ROOM_ID&token=BOT_TOKEN`
 //! for another endpoint. `POST /v1/messages` with the bot's token as a Bearer header, Markdown
 //! with a text fallback; an edit is a `PUT` of the message. Success is a 200 with the message.
+//! An incoming webhook (`https://webexapis.com/v1/webhooks/incoming/TOKEN`) takes the same
+//! `markdown` and `text` and answers 204; it cannot edit.
 
 use super::json::{JsonApi, JsonDestination, Shape};
-use super::{Setup, Spec};
+use super::{Host, Setup, Spec};
 use crate::http::{judge_http, Reply, Request};
 use crate::render::Payload;
 use crate::url::{credential_parts, percent_decode, query_pairs};
@@ -19,13 +21,22 @@ static SPEC: Spec = Spec {
     forms: &[
         "webex://BOT_TOKEN@ROOM_ID",
         "webex+https://HOST/v1/messages?roomId=ROOM_ID&token=BOT_TOKEN",
+        "https://webexapis.com/v1/webhooks/incoming/TOKEN",
     ],
     schemes: &["webex"],
-    hosts: &[],
+    hosts: &[
+        Host::DomainPath("webexapis.com", "/v1/webhooks/incoming/"),
+        Host::DomainPath("ciscospark.com", "/v1/webhooks/incoming/"),
+    ],
     can_edit: true,
     template: Some(include_str!("../../templates/webex.json")),
     max_bytes: Some(7439),
 };
+
+/// An incoming webhook's URL, whose path is its secret.
+fn is_incoming_webhook(url: &str) -> bool {
+    !url.to_ascii_lowercase().starts_with("webex://") && url.contains("/v1/webhooks/incoming/")
+}
 
 impl JsonApi for Webex {
     fn spec(&self) -> &'static Spec {
@@ -34,6 +45,9 @@ impl JsonApi for Webex {
 
     fn open(&'static self, url: &str, _setup: &Setup) -> Result<JsonDestination, String> {
         let (scheme, rest) = url.split_once("://").ok_or("not a URL")?;
+        if is_incoming_webhook(url) {
+            return Ok(JsonDestination::new(self, url));
+        }
         let (base, room, token) = if scheme.eq_ignore_ascii_case("webex") {
             let p = credential_parts(rest);
             let token = p.userinfo.map(percent_decode).unwrap_or_default();
@@ -65,6 +79,9 @@ impl JsonApi for Webex {
     }
 
     fn request(&self, url: &str, payload: Payload, shape: &Shape) -> Result<Request, String> {
+        if is_incoming_webhook(url) {
+            return Ok(Request::post_json(url, payload.text));
+        }
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let mut body = payload.value();
         if let Some((_, room)) = query_pairs(query).into_iter().find(|(k, _)| *k == "roomId") {

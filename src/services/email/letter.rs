@@ -19,6 +19,14 @@ pub fn parse_recipients(url: &str) -> Result<Vec<Mailbox>, String> {
                 .into(),
         );
     }
+    parse_addresses(list).map_err(|e| match e.is_empty() {
+        true => "no address after mailto:".to_owned(),
+        false => e,
+    })
+}
+
+/// `a@example.com,b@example.com`, percent-encoded or not; an empty error for none at all.
+pub fn parse_addresses(list: &str) -> Result<Vec<Mailbox>, String> {
     let mut recipients = Vec::new();
     for address in list.split(',').map(|a| percent_decode(a.trim())) {
         if address.is_empty() {
@@ -31,7 +39,7 @@ pub fn parse_recipients(url: &str) -> Result<Vec<Mailbox>, String> {
         );
     }
     if recipients.is_empty() {
-        return Err("no address after mailto:".into());
+        return Err(String::new());
     }
     Ok(recipients)
 }

@@ -1,5 +1,5 @@
 //! E-mail: `mailto:` destinations sent through an SMTP server (`smtp-url`) or Amazon SES
-//! (`ses-region`), with lettre. Certificates are verified against Mozilla's roots plus
+//! (`ses-region`), or `smtp://…?to=…` destinations that carry their own server, with lettre. Certificates are verified against Mozilla's roots plus
 //! `SSL_CERT_FILE`, as for HTTP.
 
 mod letter;
@@ -18,7 +18,7 @@ use super::{Destination, Draft, Message, Notes, Prepared, Secret, Service, Setup
 use crate::net::Net;
 use crate::verdict::Verdict;
 
-pub use letter::{compose, parse_recipients, Letter};
+pub use letter::{compose, parse_addresses, parse_recipients, Letter};
 pub use server::{ses_smtp_password, MailServer, Outbox, TlsMode};
 
 pub struct Email;
@@ -26,8 +26,11 @@ pub struct Email;
 static SPEC: Spec = Spec {
     name: "email",
     about: "e-mail through smtp-url or Amazon SES (ses-region), from email-from",
-    forms: &["mailto:a@example.com,b@example.com"],
-    schemes: &["mailto"],
+    forms: &[
+        "mailto:a@example.com,b@example.com",
+        "smtp://USER:PASSWORD@HOST:PORT?to=a@example.com&from=ci@example.com",
+    ],
+    schemes: &["mailto", "smtp", "smtps"],
     hosts: &[],
     can_edit: false,
     template: None,
@@ -40,16 +43,66 @@ impl Service for Email {
     }
 
     fn open(&'static self, url: &str, setup: &Setup) -> Result<Box<dyn Destination>, String> {
+        if url.to_ascii_lowercase().starts_with("smtp") {
+            return own_server(url, setup).map(|m| Box::new(m) as Box<dyn Destination>);
+        }
         let to = parse_recipients(url)?;
         let outbox = Outbox::from_settings(setup.settings, setup.env).map_err(|e| e.to_string())?;
-        Ok(Box::new(Mailto { to, outbox }))
+        Ok(Box::new(Mailto {
+            to,
+            outbox,
+            subject: None,
+        }))
     }
+}
+
+/// `smtp(s)://USER:PASSWORD@HOST:PORT?to=A,B&from=F&subject=S`: recipients, sender and
+/// server in one URL (the form other tools write); the sender defaults to `email-from`.
+fn own_server(url: &str, setup: &Setup) -> Result<Mailto, String> {
+    const FORM: &str = "expected smtp://USER:PASSWORD@HOST:PORT?to=ADDRESS&from=ADDRESS";
+    let (server, options) = MailServer::parse(url)?;
+    let (mut to, mut from, mut subject) = (None, None, None);
+    for (key, value) in options {
+        match key.as_str() {
+            "to" => to = Some(value),
+            "from" => from = Some(value),
+            "subject" => subject = Some(value),
+            _ => {
+                return Err(format!(
+                    "unknown option `{key}`; the options are to, from, subject and tls=none"
+                ))
+            }
+        }
+    }
+    let to = to.ok_or_else(|| format!("no recipients (?to=): {FORM}"))?;
+    let to = parse_addresses(&to).map_err(|e| match e.is_empty() {
+        true => format!("no recipients (?to=): {FORM}"),
+        false => e,
+    })?;
+    let from = match from.or_else(|| setup.settings.email_from.clone()) {
+        Some(from) => from
+            .trim()
+            .parse::<Mailbox>()
+            .map_err(|_| format!("from={from:?} is not an e-mail address"))?,
+        None => {
+            return Err(format!(
+                "no sender (?from=, or the email-from setting): {FORM}"
+            ))
+        }
+    };
+    Ok(Mailto {
+        to,
+        outbox: Ok(Outbox { from, server }),
+        subject,
+    })
 }
 
 struct Mailto {
     to: Vec<Mailbox>,
     /// The sender and server, or what is missing for them (needed only to send).
     outbox: Result<Outbox, String>,
+    /// The subject template of this destination, over `email-subject`.
+    subject: Option<String>,
 }
 
 impl Destination for Mailto {
@@ -91,7 +144,11 @@ impl Destination for Mailto {
     fn prepare(&self, draft: &Draft) -> Result<Prepared, String> {
         let data = draft.data;
         let renderer = draft.renderer;
-        let subject = match &draft.settings.email_subject {
+        let subject = match self
+            .subject
+            .as_ref()
+            .or(draft.settings.email_subject.as_ref())
+        {
             Some(source) => renderer
                 .text("email-subject", source, data)
                 .map_err(|e| e.message)?,

@@ -38,36 +38,59 @@ pub enum TlsMode {
 }
 
 impl MailServer {
-    /// `smtp://[user[:password]@]host[:port][?tls=none]` or `smtps://…`; credentials are
-    /// percent-decoded.
+    /// `smtp://[user[:password]@]host[:port][?tls=none]` or `smtps://…`, the `smtp-url`
+    /// setting; credentials are percent-decoded.
     pub fn from_url(url: &str) -> Result<MailServer, UsageError> {
-        let bad = |why: &str| {
-            UsageError::setting_value("smtp-url", &crate::redact::display_url(url), why)
+        let bad = |why: String| {
+            UsageError::setting_value("smtp-url", &crate::redact::display_url(url), &why)
         };
+        let (server, options) = MailServer::parse(url).map_err(bad)?;
+        match options.first() {
+            Some(_) => Err(bad("the only option is ?tls=none".into())),
+            None => Ok(server),
+        }
+    }
+
+    /// The server of an `smtp://` or `smtps://` URL, and the URL's options other than
+    /// `tls` (percent-decoded), for a destination that carries its own.
+    pub fn parse(url: &str) -> Result<(MailServer, Vec<(String, String)>), String> {
         let (scheme, rest) = url
             .split_once("://")
-            .ok_or_else(|| bad("expected smtp://host[:port] or smtps://host[:port]"))?;
+            .ok_or("expected smtp://host[:port] or smtps://host[:port]")?;
         let (mut tls, default_port) = match scheme.to_ascii_lowercase().as_str() {
             "smtp" => (TlsMode::StartTls, 587),
             "smtps" => (TlsMode::Implicit, 465),
-            _ => return Err(bad("the scheme must be smtp:// or smtps://")),
+            _ => return Err("the scheme must be smtp:// or smtps://".into()),
         };
-        // A password is often pasted unencoded: the user information runs to the last `@`.
-        let parts = url::credential_parts(rest);
+        // A password is often pasted unencoded: the user information runs to the last `@`,
+        // unless that `@` is in the query (`?to=dev@example.com`).
+        let parts = match rest.rfind('@') {
+            Some(at) if !rest[at..].contains('?') && rest[..at].contains('?') => {
+                let (head, query) = rest.split_at(rest.find('?').unwrap_or(rest.len()));
+                let head = url::credential_parts(head);
+                url::Parts {
+                    tail: &rest[rest.len() - query.len() - head.tail.len()..],
+                    ..head
+                }
+            }
+            _ => url::credential_parts(rest),
+        };
         let (path, query, _) = url::split_tail(parts.tail);
         if !path.trim_matches('/').is_empty() {
-            return Err(bad("expected no path after the host"));
+            return Err("expected no path after the host".into());
         }
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            match pair {
-                "tls=none" if tls == TlsMode::StartTls => tls = TlsMode::None,
-                "tls=none" => {
-                    return Err(bad(
-                        "smtps:// is TLS by definition; use smtp:// with ?tls=none",
-                    ))
+        let mut options = Vec::new();
+        for (key, value) in url::query_pairs(query) {
+            match (key, value) {
+                ("tls", "none") if tls == TlsMode::StartTls => tls = TlsMode::None,
+                ("tls", "none") => {
+                    return Err("smtps:// is TLS by definition; use smtp:// with ?tls=none".into())
                 }
-                "tls=starttls" | "tls=required" => {}
-                _ => return Err(bad("the only option is ?tls=none")),
+                ("tls", "starttls" | "required") => {}
+                ("tls", other) => {
+                    return Err(format!("tls={other} is not a choice; the one is tls=none"))
+                }
+                _ => options.push((key.to_owned(), url::percent_decode(value))),
             }
         }
         let (user, password) = match parts.userinfo {
@@ -79,10 +102,9 @@ impl MailServer {
             }
             None => (None, None),
         };
-        let (host, port) =
-            url::split_host_port(parts.hostport, default_port).map_err(|w| bad(&w))?;
+        let (host, port) = url::split_host_port(parts.hostport, default_port)?;
         let shown = format!("{scheme}://{host}:{port}");
-        Ok(MailServer {
+        let server = MailServer {
             host,
             port,
             tls,
@@ -90,7 +112,8 @@ impl MailServer {
             password,
             shown,
             derived: false,
-        })
+        };
+        Ok((server, options))
     }
 
     /// The password, if crier derived it (and so must see that it is masked).

@@ -1,0 +1,318 @@
+//! Apprise's forms, as its plugins (`apprise/plugins/<service>.py`) read them: the schemes only
+//! Apprise uses, and its `slack://A/B/C`, `discord://ID/TOKEN`, `webex://TOKEN/ROOM` and
+//! `zulip://BOT@ORG/TOKEN`, told apart from crier's by their shape.
+
+use super::{each, one, Form, Translation};
+use crate::url::{percent_decode, percent_encode};
+
+pub(super) fn read(f: &Form) -> Option<Translation> {
+    let (host, path) = (f.host, f.path);
+    let parts = f.segments();
+    match (f.scheme.as_str(), f.userinfo) {
+        ("tgram", _) => telegram(f),
+        ("json", _) => one(format!("webhook+http://{host}/{path}")),
+        ("jsons", _) => one(format!("webhook+https://{host}/{path}")),
+        ("mmost", _) => one(format!("mattermost+http://{host}/hooks/{path}")),
+        ("mmosts", _) => one(format!("mattermost+https://{host}/hooks/{path}")),
+        ("pover", Some(user)) => one(format!("pushover://{user}@{host}")),
+        ("ntfys", _) => each(f.targets(0), "name a topic: ntfys://HOST/TOPIC", |topic| {
+            format!("ntfy+https://{host}/{}", encode(topic))
+        }),
+        ("gotifys", _) => one(format!("gotify://{host}/{path}")),
+        ("discord", None) if parts.len() == 1 => {
+            one(format!("https://discord.com/api/webhooks/{host}/{path}"))
+        }
+        ("pagerduty", Some(integration)) => one(format!("pagerduty://{integration}")),
+        ("matrixs", Some(token)) if !token.contains(':') => each(
+            f.targets(0),
+            "name a room: matrixs://TOKEN@HOST/#ROOM",
+            |room| format!("matrix://{token}@{host}/{}", encode_room(room)),
+        ),
+        ("gchat", None) if parts.len() == 2 => one(format!(
+            "https://chat.googleapis.com/v1/spaces/{host}/messages?key={}&token={}",
+            parts[0], parts[1]
+        )),
+        // slack://A/B/C: an incoming webhook's three tokens (crier's slack://CHANNEL has one).
+        ("slack", None) => {
+            let tokens: Vec<&str> = parts
+                .iter()
+                .copied()
+                .filter(|s| !s.starts_with(['#', '@']))
+                .collect();
+            match tokens[..] {
+                [b, c] => one(format!("https://hooks.slack.com/services/{host}/{b}/{c}")),
+                _ => None,
+            }
+        }
+        ("workflow" | "workflows", _) => teams_workflow(f),
+        ("msteams", _) => teams_connector(f),
+        ("wxteams", _) | ("webex", None) => webex(f),
+        ("rocket" | "rockets", _) => rocket(f),
+        ("zulip", Some(bot)) if !bot.contains(':') => zulip(f, bot),
+        _ => None,
+    }
+}
+
+/// A path segment, percent-encoded.
+fn encode(text: &str) -> String {
+    percent_encode(text, b"-._~")
+}
+
+/// A Matrix room for a path: `#alias:server` or `!id:server`.
+fn encode_room(room: &str) -> String {
+    percent_encode(room, b"-._~:")
+}
+
+/// `tgram://BOT_TOKEN/CHAT_ID[:TOPIC]/…`: a chat (or `@channel`) per target.
+fn telegram(f: &Form) -> Option<Translation> {
+    let token = f.host;
+    each(
+        f.targets(0),
+        "name a chat: tgram://BOT_TOKEN/CHAT_ID",
+        |target| match target.rsplit_once(':') {
+            Some((chat, topic)) if topic.bytes().all(|b| b.is_ascii_digit()) => {
+                format!("telegram://{token}/{}?topic={topic}", encode(chat))
+            }
+            _ => format!("telegram://{token}/{}", encode(target)),
+        },
+    )
+}
+
+/// `workflows://HOST:PORT/WORKFLOW/SIGNATURE`: the Teams Workflows webhook it abbreviates,
+/// with `?pa=yes` (and `route=`) for Power Automate's URL.
+fn teams_workflow(f: &Form) -> Option<Translation> {
+    let parts = f.segments();
+    let mut parts = parts.iter().copied();
+    let workflow = f
+        .param("workflow")
+        .or_else(|| f.param("id"))
+        .or_else(|| parts.next());
+    let signature = f
+        .param("signature")
+        .or_else(|| f.param("sig"))
+        .or_else(|| parts.next());
+    let (Some(workflow), Some(signature)) = (workflow, signature) else {
+        return Some(Err(
+            "expected workflows://HOST/WORKFLOW_ID/SIGNATURE, or the Workflows webhook's \
+             https:// URL as it is"
+                .into(),
+        ));
+    };
+    let yes = |v: Option<&str>| matches!(v, Some("yes" | "true" | "1" | "on"));
+    let power_automate = yes(f.param("pa")) || yes(f.param("powerautomate"));
+    let mut prefix = String::new();
+    if power_automate {
+        prefix.push_str("/powerautomate/automations/direct");
+        if let Some(route) = f.param("route").or_else(|| f.param("routeid")) {
+            prefix.push_str(&format!("/cu/{route}"));
+        }
+    }
+    let version =
+        f.param("api-version")
+            .or_else(|| f.param("ver"))
+            .unwrap_or(match power_automate {
+                true => "2022-03-01-preview",
+                false => "2016-06-01",
+            });
+    one(format!(
+        "teams+https://{}{prefix}/workflows/{workflow}/triggers/manual/paths/invoke\
+         ?api-version={version}&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={signature}",
+        f.host
+    ))
+}
+
+/// `msteams://TEAM/A/B/C[/D]` or the older `msteams://A/B/C` (whose first token, `id@id`,
+/// reads as user and host): the Office 365 connector URL, which the Teams service serves with
+/// a warning that Microsoft is retiring it.
+fn teams_connector(f: &Form) -> Option<Translation> {
+    let parts = f.segments();
+    let url = match (f.userinfo, &parts[..]) {
+        (Some(user), [b, c]) => format!(
+            "https://outlook.office.com/webhook/{user}@{}/IncomingWebhook/{b}/{c}",
+            f.host
+        ),
+        (None, [a, b, c, d @ ..]) if d.len() <= 1 => {
+            let team = f.param("team").unwrap_or(f.host);
+            let mut url =
+                format!("https://{team}.webhook.office.com/webhookb2/{a}/IncomingWebhook/{b}/{c}");
+            if let [d] = d {
+                url.push_str(&format!("/{d}"));
+            }
+            url
+        }
+        _ => {
+            return Some(Err(
+                "expected msteams://TEAM/TOKEN_A/TOKEN_B/TOKEN_C[/TOKEN_D]; better, a Teams \
+                 Workflows webhook's https:// URL"
+                    .into(),
+            ))
+        }
+    };
+    one(format!("teams+{url}"))
+}
+
+/// `wxteams://TOKEN` (an incoming webhook, 80 to 160 letters and digits) or
+/// `wxteams://BOT_TOKEN/ROOM_ID/…` (a bot posting to each room); `?mode=` forces one.
+fn webex(f: &Form) -> Option<Translation> {
+    let token = f.host;
+    let rooms = f.targets(0);
+    let looks_like_hook =
+        (80..=160).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric());
+    let hook = match f.param("mode") {
+        Some(m) if "webhook".starts_with(m) => true,
+        Some(m) if "bot".starts_with(m) => false,
+        Some(_) => return Some(Err("mode= is webhook or bot".into())),
+        None => rooms.is_empty() && looks_like_hook,
+    };
+    if hook {
+        return one(format!(
+            "webex+https://webexapis.com/v1/webhooks/incoming/{token}"
+        ));
+    }
+    each(
+        rooms,
+        "name a room: webex://BOT_TOKEN@ROOM_ID (or an incoming webhook's token alone)",
+        |room| format!("webex://{token}@{}", encode(room)),
+    )
+}
+
+/// `rockets://ID/TOKEN@HOST[:PORT]/#channel/@user`: an incoming webhook, to each target
+/// (none: the integration's own channel). A user's log-in (`USER:PASSWORD@HOST`) is not read.
+fn rocket(f: &Form) -> Option<Translation> {
+    let web = match f.scheme.as_str() {
+        "rockets" => "https",
+        _ => "http",
+    };
+    let hook = f.rest.split_once('@').and_then(|(before, after)| {
+        let webhook = before.rsplit_once(':').map_or(before, |(_, w)| w);
+        let (id, token) = webhook
+            .split_once('/')
+            .or_else(|| webhook.split_once("%2F"))
+            .or_else(|| webhook.split_once("%2f"))?;
+        let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
+        (word(id) && word(token)).then(|| (id.to_owned(), token.to_owned(), after))
+    });
+    let Some((id, token, after)) = hook else {
+        return Some(Err(
+            "Rocket.Chat through a user's log-in is not read: create an incoming webhook and \
+             write rocketchat://HOST/ID/TOKEN"
+                .into(),
+        ));
+    };
+    let rest = Form::read(&format!("x://{after}")).map(|at| (at.host.to_owned(), at.targets(0)))?;
+    let (host, targets) = rest;
+    let base = format!("rocketchat+{web}://{host}/hooks/{id}/{token}");
+    if targets.is_empty() {
+        return one(base);
+    }
+    each(targets, "", |target| {
+        format!("{base}#channel={}", percent_encode(target, b"-._~"))
+    })
+}
+
+/// `zulip://BOT@ORG[.HOST]/TOKEN/STREAM/…`: the bot `BOT-bot@ORG.HOST` (on zulipchat.com
+/// unless the organisation names a host), to each stream (`general` if none).
+fn zulip(f: &Form, bot: &str) -> Option<Translation> {
+    let bot = percent_decode(bot);
+    let bot = bot.strip_suffix("-bot").unwrap_or(&bot);
+    let server = match f.host.contains('.') {
+        true => f.host.to_owned(),
+        false => format!("{}.zulipchat.com", f.host),
+    };
+    let (token, skip) = match f.param("token") {
+        Some(token) => (token.to_owned(), 0),
+        None => match f.segments().first() {
+            Some(token) => (token.to_string(), 1),
+            None => return Some(Err("expected zulip://BOT@ORGANIZATION/TOKEN/STREAM".into())),
+        },
+    };
+    let mut streams = f.targets(skip);
+    if streams.is_empty() {
+        streams.push("general".into());
+    }
+    if streams.iter().any(|s| s.contains('@')) {
+        return Some(Err(
+            "Zulip private messages are not sent: name streams only".into(),
+        ));
+    }
+    let email = percent_encode(&format!("{bot}-bot@{server}"), b"-._~");
+    each(streams, "", |stream| {
+        format!("zulip://{email}:{token}@{server}?stream={}", encode(stream))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::translate;
+
+    fn read(from: &str) -> Vec<String> {
+        match translate(from) {
+            Some(Ok(urls)) => urls,
+            other => panic!("{from}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn teams_forms_become_the_webhooks_they_abbreviate() {
+        assert_eq!(
+            read("workflows://prod-161.westeurope.logic.azure.com:443/643e69f8/KODueb-Wb_5A"),
+            ["teams+https://prod-161.westeurope.logic.azure.com:443/workflows/643e69f8/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=KODueb-Wb_5A"]
+        );
+        assert_eq!(
+            read("workflow://h.logic.azure.com/wf1/sig1?pa=yes&route=42"),
+            ["teams+https://h.logic.azure.com/powerautomate/automations/direct/cu/42/workflows/wf1/triggers/manual/paths/invoke?api-version=2022-03-01-preview&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=sig1"]
+        );
+        assert_eq!(
+            read("msteams://acme/g-1@t-2/a1b2/o-3/V2xyz"),
+            ["teams+https://acme.webhook.office.com/webhookb2/g-1@t-2/IncomingWebhook/a1b2/o-3/V2xyz"]
+        );
+        assert_eq!(
+            read("msteams://acme/g-1@t-2/a1b2/o-3"),
+            ["teams+https://acme.webhook.office.com/webhookb2/g-1@t-2/IncomingWebhook/a1b2/o-3"]
+        );
+        assert_eq!(
+            read("msteams://g-1@t-2/a1b2/o-3"),
+            ["teams+https://outlook.office.com/webhook/g-1@t-2/IncomingWebhook/a1b2/o-3"]
+        );
+    }
+
+    #[test]
+    fn webex_rocket_chat_and_zulip_forms() {
+        let hook = "a".repeat(100);
+        assert_eq!(
+            read(&format!("wxteams://{hook}")),
+            [format!(
+                "webex+https://webexapis.com/v1/webhooks/incoming/{hook}"
+            )]
+        );
+        assert_eq!(
+            read("webex://BotTok3n/Y2lz1/Y2lz2"),
+            ["webex://BotTok3n@Y2lz1", "webex://BotTok3n@Y2lz2"]
+        );
+        assert_eq!(
+            read("rockets://abc123/def456@chat.example.com/#general/@ada"),
+            [
+                "rocketchat+https://chat.example.com/hooks/abc123/def456#channel=%23general",
+                "rocketchat+https://chat.example.com/hooks/abc123/def456#channel=%40ada"
+            ]
+        );
+        assert_eq!(
+            read("rocket://abc123%2Fdef456@chat.example.com:3000"),
+            ["rocketchat+http://chat.example.com:3000/hooks/abc123/def456"]
+        );
+        assert!(
+            translate("rockets://ada:hunter22@chat.example.com/#general")
+                .unwrap()
+                .unwrap_err()
+                .contains("incoming webhook")
+        );
+        assert_eq!(
+            read("zulip://ci-bot@acme/K3yK3yK3y/builds"),
+            ["zulip://ci-bot%40acme.zulipchat.com:K3yK3yK3y@acme.zulipchat.com?stream=builds"]
+        );
+        assert_eq!(
+            read("zulip://ci@acme.example.com/K3yK3yK3y"),
+            ["zulip://ci-bot%40acme.example.com:K3yK3yK3y@acme.example.com?stream=general"]
+        );
+    }
+}
