@@ -249,6 +249,45 @@ fn webex_gets_markdown_from_a_bot_and_an_edit_puts_it_again() {
 }
 
 #[test]
+fn a_webex_incoming_webhook_gets_the_same_markdown_and_is_never_edited() {
+    let token = "Wx7hookZ2lzY29zcGFyazovL3VzL1dFQkhPT0svNjEyZjM4ODAt";
+    let server = Server::always(Answer::status(204));
+    let to = format!(
+        "webex+{}",
+        server.url(&format!("/v1/webhooks/incoming/{token}"))
+    );
+    let (run, request) = run(&server, &to, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        (request.method.as_str(), request.target.clone()),
+        ("POST", format!("/v1/webhooks/incoming/{token}"))
+    );
+    assert_eq!(request.header("authorization"), None);
+    let body: Value = request.json();
+    assert!(body.get("roomId").is_none(), "{body}");
+    let markdown = body["markdown"].as_str().unwrap();
+    assert!(markdown.starts_with("**❌ CI failed"), "{body}");
+    assert!(!markdown.contains("](https://evil"), "{markdown}");
+    assert!(!run.all_output().contains(token));
+    // A handle cannot turn a webhook's post into an edit: a new message goes out.
+    let (run, again) = self::run(&server, &to, &["--update", "webex:Y2lzY29zcGFyazovL3Vz"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(again.method, "POST");
+    // An error answer that quotes the URL shows it masked.
+    let echo = Server::always(Answer::body(
+        404,
+        &format!(r#"{{"message":"no webhook /v1/webhooks/incoming/{token}"}}"#),
+    ));
+    let to = format!(
+        "webex+{}",
+        echo.url(&format!("/v1/webhooks/incoming/{token}"))
+    );
+    let (run, _) = self::run(&echo, &to, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.all_output().contains(token), "{}", run.all_output());
+}
+
+#[test]
 fn the_short_forms_name_each_service_s_own_endpoint() {
     for (to, shown) in [
         (
