@@ -1,8 +1,10 @@
 //! The transports of one run, set up once and only for what the run sends: the HTTP client,
 //! and the TLS client configuration of the other protocols. Both trust Mozilla's roots plus a
 //! private CA named by `SSL_CERT_FILE`, which is read (and checked) when the run starts sending.
+//! Secrets a service is handed while it sends (an access token from a log-in) are kept here
+//! until the run's output masks them.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustls::pki_types::CertificateDer;
 
@@ -15,6 +17,7 @@ pub struct Net {
     private_ca: Vec<CertificateDer<'static>>,
     http: OnceLock<Http>,
     tls: OnceLock<Option<Arc<rustls::ClientConfig>>>,
+    learned: Mutex<Vec<String>>,
 }
 
 impl Net {
@@ -25,6 +28,7 @@ impl Net {
             private_ca,
             http: OnceLock::new(),
             tls: OnceLock::new(),
+            learned: Mutex::new(Vec::new()),
         })
     }
 
@@ -34,6 +38,21 @@ impl Net {
 
     pub fn http(&self) -> &Http {
         self.http.get_or_init(|| Http::new(&self.private_ca))
+    }
+
+    /// A secret learned while sending, to be masked before anything more is printed.
+    pub fn learn(&self, secret: &str) {
+        if let Ok(mut learned) = self.learned.lock() {
+            learned.push(secret.to_owned());
+        }
+    }
+
+    /// The secrets learned since the last call.
+    pub fn take_learned(&self) -> Vec<String> {
+        self.learned
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default()
     }
 
     /// A rustls client configuration (IRC over TLS); `None` only if TLS cannot be set up.

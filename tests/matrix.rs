@@ -210,23 +210,125 @@ fn a_retried_send_keeps_its_transaction_so_it_lands_once() {
 }
 
 #[test]
-fn a_user_and_password_are_refused_with_the_form_to_use() {
-    let server = Server::start(vec![], Answer::body(200, r#"{"event_id":"$abc123"}"#));
+fn a_user_and_password_log_in_send_and_log_out_again() {
+    let synapse = Synapse::start();
+    let devices = || {
+        let mut reply = ureq::get(&format!("{}/_matrix/client/v3/devices", synapse.url))
+            .header("Authorization", &format!("Bearer {}", synapse.token))
+            .call()
+            .unwrap();
+        let body: Value =
+            serde_json::from_str(&reply.body_mut().read_to_string().unwrap()).unwrap();
+        body["devices"].as_array().unwrap().len()
+    };
+    let before = devices();
+    let host = synapse.url.trim_start_matches("http://");
+    // crier's own form, and shoutrrr's, which names the room in its query.
+    for (to, commit) in [
+        (
+            format!("matrix+http://crier:crier-password@{host}/%23builds:localhost"),
+            "First by log-in",
+        ),
+        (
+            format!("matrix://crier:crier-password@{host}/?rooms=builds:localhost&disableTLS=yes"),
+            "Second by log-in",
+        ),
+    ] {
+        let dir = TempDir::new();
+        let env = github_env(&dir, "push", &push_event(commit));
+        let run = crier(&["--to", &to, "--status", "failure"], &pairs(&env));
+        assert_eq!(run.code, 0, "{to}: {}", run.stderr);
+        assert!(
+            !run.all_output().contains("crier-password"),
+            "{}",
+            run.all_output()
+        );
+        // The token the log-in gave is masked on GitHub (`::add-mask::`), and shown nowhere.
+        let shown: Vec<&str> = run
+            .stdout
+            .lines()
+            .chain(run.stderr.lines())
+            .filter(|l| !l.starts_with("::add-mask::"))
+            .collect();
+        assert!(!shown.concat().contains("syt_"), "{}", run.all_output());
+        assert!(run.stderr.contains("::add-mask::syt_"), "{}", run.stderr);
+        let events = synapse.events();
+        assert!(
+            events.iter().any(|e| e["content"]["body"]
+                .as_str()
+                .is_some_and(|b| b.contains(commit))),
+            "{to}: {events:?}"
+        );
+    }
+    assert_eq!(devices(), before, "every log-in was logged out");
+}
+
+#[test]
+fn a_log_in_is_made_once_per_destination_and_its_token_never_shown() {
+    let learned = "syt_bGVhcm5lZA_SecretLearnedTok3n";
+    let server = Server::start(
+        vec![
+            Answer::body(
+                200,
+                &format!(
+                    r#"{{"user_id":"@ci:localhost","access_token":"{learned}","device_id":"CRIER"}}"#
+                ),
+            ),
+            // A server that quotes the token it was sent in its error.
+            Answer::body(
+                502,
+                &format!(
+                    r#"{{"errcode":"M_UNKNOWN","error":"upstream refused Bearer {learned}"}}"#
+                ),
+            ),
+        ],
+        Answer::body(200, r#"{"event_id":"$abc123"}"#),
+    );
     let to = format!(
         "matrix+{}/%21room",
-        server.url("").replace("http://", "http://bot:hunter2pass@")
+        server.url("").replace("http://", "http://ci:hunter2pass@")
     );
-    let run = crier(&["--to", &to, "--status", "failure"], &[]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("matrix://ACCESS_TOKEN@HOMESERVER/ROOM"),
-        "{}",
-        run.stderr
-    );
+    let run = crier(&["--to", &to, "--status", "failure", "--retries", "2"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.all_output().contains(learned), "{}", run.all_output());
     assert!(
         !run.all_output().contains("hunter2pass"),
         "{}",
         run.all_output()
     );
-    assert!(server.requests().is_empty());
+    let requests = server.requests();
+    let targets: Vec<&str> = requests.iter().map(|r| r.target.as_str()).collect();
+    assert_eq!(targets.len(), 4, "{targets:?}");
+    assert_eq!(targets[0], "/_matrix/client/v3/login");
+    let login = requests[0].json();
+    assert_eq!(login["type"], "m.login.password");
+    assert_eq!(login["identifier"]["user"], "ci");
+    assert_eq!(login["password"], "hunter2pass");
+    // The retry keeps the token, and so the transaction id means one message.
+    assert_eq!(targets[1], targets[2]);
+    assert!(targets[1].starts_with("/_matrix/client/v3/rooms/%21room/send/m.room.message/"));
+    for r in &requests[1..] {
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("Bearer {learned}").as_str())
+        );
+    }
+    assert_eq!(targets[3], "/_matrix/client/v3/logout");
+}
+
+#[test]
+fn a_refused_log_in_is_not_retried() {
+    let server = Server::always(Answer::body(
+        403,
+        r#"{"errcode":"M_FORBIDDEN","error":"Invalid username or password"}"#,
+    ));
+    let to = format!(
+        "matrix+{}/%21room",
+        server.url("").replace("http://", "http://ci:wrongpass1@")
+    );
+    let run = crier(&["--to", &to, "--status", "failure", "--retries", "3"], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("refused the log-in"), "{}", run.stderr);
+    assert_eq!(server.requests().len(), 1);
+    assert!(!run.all_output().contains("wrongpass1"));
 }

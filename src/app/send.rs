@@ -55,7 +55,13 @@ pub fn send(
         timeout: settings.timeout,
         deadline: settings.deadline,
     };
-    let mut outcomes = deliver::deliver_all(jobs, policy, &|line| report.line(line));
+    // What a service learned while sending (a log-in's token) is masked before each line.
+    let mask_learned = || net.take_learned().iter().for_each(|s| report.mask(s));
+    let mut outcomes = deliver::deliver_all(jobs, policy, &|line| {
+        mask_learned();
+        report.line(line)
+    });
+    mask_learned();
     for (outcome, (name, key)) in outcomes.iter_mut().zip(kept) {
         if let Some(id) = outcome.message_id.take() {
             let handle = handles::handle(name, &id);

@@ -23,10 +23,11 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
             one(format!("https://discord.com/api/webhooks/{host}/{path}"))
         }
         ("pagerduty", Some(integration)) => one(format!("pagerduty://{integration}")),
-        ("matrixs", Some(token)) if !token.contains(':') => each(
+        // An access token, or USER:PASSWORD to log in with.
+        ("matrixs", Some(login)) => each(
             f.targets(0),
             "name a room: matrixs://TOKEN@HOST/#ROOM",
-            |room| format!("matrix://{token}@{host}/{}", encode_room(room)),
+            |room| format!("matrix://{login}@{host}/{}", encode_room(room)),
         ),
         ("gchat", None) if parts.len() == 2 => one(format!(
             "https://chat.googleapis.com/v1/spaces/{host}/messages?key={}&token={}",

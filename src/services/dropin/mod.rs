@@ -188,6 +188,14 @@ mod tests {
                 "ntfy://ntfy.example.com/builds",
                 "ntfy+https://ntfy.example.com/builds",
             ),
+            (
+                "matrixs://ci:pw@matrix.example.com/#builds:example.com",
+                "matrix://ci:pw@matrix.example.com/%23builds:example.com",
+            ),
+            (
+                "matrix://ci:pw@matrix.example.com/?rooms=!abc:example.com",
+                "matrix://ci:pw@matrix.example.com/%21abc:example.com",
+            ),
         ] {
             assert_eq!(read(from), [to], "{from}");
         }

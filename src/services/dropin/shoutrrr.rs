@@ -27,11 +27,14 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
             "pushover://{host}@{}",
             &userinfo["shoutrrr:".len()..]
         )),
-        // matrix://:TOKEN@HOST/?rooms=ROOM: no user, so the password is the access token.
-        ("matrix", Some(userinfo)) if userinfo.starts_with(':') => {
+        // matrix://:TOKEN@HOST/?rooms=ROOM: no user, so the password is the access token;
+        // matrix://USER:PASSWORD@HOST/?rooms=ROOM logs in.
+        ("matrix", Some(userinfo))
+            if userinfo.starts_with(':') || f.has("rooms") || f.has("room") =>
+        {
             let tls = !matches!(f.param("disableTLS"), Some("yes" | "true" | "1"));
             let scheme = if tls { "matrix" } else { "matrix+http" };
-            let token = &userinfo[1..];
+            let token = userinfo.strip_prefix(':').unwrap_or(userinfo);
             each(
                 list(f.param("rooms").or_else(|| f.param("room"))),
                 "name a room: matrix://:TOKEN@HOST/?rooms=ROOM",

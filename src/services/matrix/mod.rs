@@ -4,8 +4,11 @@
 //! id (`!id:server`) or an alias (`#name:server`, resolved on each attempt), percent-encoded
 //! or not. `PUT …/send/m.room.message/TXN` with a transaction id made once per message, so a
 //! retried send lands once; an edit is an `m.replace`. A 429 waits `retry_after_ms`.
+//! `matrix://USER:PASSWORD@HOMESERVER/ROOM` logs in first (`login.rs`).
 
-use std::time::Duration;
+mod login;
+
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -25,11 +28,12 @@ static SPEC: Spec = Spec {
     forms: &[
         "matrix://ACCESS_TOKEN@HOMESERVER/ROOM",
         "matrix+https://ACCESS_TOKEN@HOMESERVER/ROOM",
+        "matrix://USER:PASSWORD@HOMESERVER/ROOM",
     ],
     schemes: &["matrix"],
     hosts: &[],
     can_edit: true,
-    template: Some(include_str!("../../templates/matrix.json")),
+    template: Some(include_str!("../../../templates/matrix.json")),
     max_bytes: Some(60 * 1024),
 };
 
@@ -66,13 +70,6 @@ impl JsonApi for Matrix {
         let (Some(token), false) = (token, room.is_empty()) else {
             return Err("expected matrix://ACCESS_TOKEN@HOMESERVER/ROOM".into());
         };
-        if token.contains(':') {
-            return Err(
-                "crier sends with an access token, not a user and password: \
-                 matrix://ACCESS_TOKEN@HOMESERVER/ROOM"
-                    .into(),
-            );
-        }
         let alias = room.starts_with('#') && room.contains(':');
         if !(room.starts_with('!') || alias) {
             return Err("the room is a room id (!id) or an alias (#name:server)".into());
@@ -82,11 +79,19 @@ impl JsonApi for Matrix {
         } else {
             scheme
         };
-        let url = format!(
-            "{scheme}://{}/_matrix/client/v3/rooms/{}",
-            p.hostport,
-            percent_encode(&room, b"-._~:")
-        );
+        let room = percent_encode(&room, b"-._~:");
+        // USER:PASSWORD rides in the URL, masked like any, until `send` logs in with it.
+        if let Some((user, password)) = p.userinfo.and_then(|u| u.split_once(':')) {
+            if user.is_empty() || password.is_empty() {
+                return Err("expected matrix://USER:PASSWORD@HOMESERVER/ROOM".into());
+            }
+            let url = format!(
+                "{scheme}://{user}:{password}@{}/_matrix/client/v3/rooms/{room}",
+                p.hostport
+            );
+            return Ok(JsonDestination::new(self, &url));
+        }
+        let url = format!("{scheme}://{}/_matrix/client/v3/rooms/{room}", p.hostport);
         Ok(JsonDestination::new(self, &url).with_secret_header(
             "Authorization",
             format!("Bearer {token}"),
@@ -116,39 +121,30 @@ impl JsonApi for Matrix {
         Ok(request)
     }
 
-    /// An alias is resolved to the room's id first (`GET /directory/room/{alias}`).
+    /// A log-in first, if the URL has one; an alias is resolved to the room's id
+    /// (`GET /directory/room/{alias}`); all within the attempt's time.
     fn send(&self, net: &Net, request: &Request, timeout: Duration) -> Verdict {
-        let Some((base, room)) = room_of(&request.url) else {
-            return Verdict::failed("not a Matrix room URL");
-        };
+        let until = Instant::now() + timeout;
         let mut request = request.clone();
-        if room.starts_with('#') {
-            let alias = percent_encode(&room, b"-._~:");
-            let directory = format!("{base}/_matrix/client/v3/directory/room/{alias}");
-            let auth: Vec<(String, String)> = request
+        let login = login::Login::of(&request.url);
+        let mut session = None;
+        if let Some(login) = &login {
+            let token = match login.token(net, until) {
+                Ok(token) => token,
+                Err(verdict) => return verdict,
+            };
+            request.url = login.url.clone();
+            request
                 .headers
-                .iter()
-                .filter(|(n, _)| n == "Authorization")
-                .cloned()
-                .collect();
-            let reply = match net.http().get(&directory, &auth, timeout) {
-                Ok(reply) => reply,
-                Err(no_answer) => return no_answer.into(),
-            };
-            let Some(id) = reply.json()["room_id"].as_str().map(str::to_owned) else {
-                return match reply.status {
-                    200 => Verdict::failed("the homeserver did not name the alias's room"),
-                    _ => self.judge(&directory, &reply),
-                };
-            };
-            request.url = request.url.replacen(
-                &percent_encode(&room, b"-._~:"),
-                &percent_encode(&id, b"-._~:"),
-                1,
-            );
+                .push(("Authorization".into(), format!("Bearer {token}")));
+            session = Some(token);
         }
-        net.http()
-            .attempt(&request, timeout, |reply| self.judge(&request.url, reply))
+        let verdict = self.send_to_room(net, request, until);
+        if let (Some(login), Some(token), Verdict::Delivered { .. }) = (&login, &session, &verdict)
+        {
+            login.log_out(net, token, until);
+        }
+        verdict
     }
 
     fn judge(&self, _url: &str, reply: &Reply) -> Verdict {
@@ -173,6 +169,43 @@ impl JsonApi for Matrix {
             },
             _ => judge_http(reply),
         }
+    }
+}
+
+impl Matrix {
+    /// The message to its room, an alias resolved first.
+    fn send_to_room(&self, net: &Net, mut request: Request, until: Instant) -> Verdict {
+        let Some((base, room)) = room_of(&request.url) else {
+            return Verdict::failed("not a Matrix room URL");
+        };
+        if room.starts_with('#') {
+            let alias = percent_encode(&room, b"-._~:");
+            let directory = format!("{base}/_matrix/client/v3/directory/room/{alias}");
+            let auth: Vec<(String, String)> = request
+                .headers
+                .iter()
+                .filter(|(n, _)| n == "Authorization")
+                .cloned()
+                .collect();
+            let reply = match net.http().get(&directory, &auth, login::left(until)) {
+                Ok(reply) => reply,
+                Err(no_answer) => return no_answer.into(),
+            };
+            let Some(id) = reply.json()["room_id"].as_str().map(str::to_owned) else {
+                return match reply.status {
+                    200 => Verdict::failed("the homeserver did not name the alias's room"),
+                    _ => self.judge(&directory, &reply),
+                };
+            };
+            request.url = request.url.replacen(
+                &percent_encode(&room, b"-._~:"),
+                &percent_encode(&id, b"-._~:"),
+                1,
+            );
+        }
+        net.http().attempt(&request, login::left(until), |reply| {
+            self.judge(&request.url, reply)
+        })
     }
 }
 
