@@ -5,6 +5,8 @@
 //            tags Telegram reads
 //   PagerDuty EventPayloadV2 (@pagerduty/pdjs) for a trigger, type-checked with tsc; a
 //            success resolves its failure's incident (the same dedup_key)
+//   Rocket.Chat  the incoming webhook's fields, its attachments MessageAttachmentDefault
+//            (@rocket.chat/core-typings), type-checked with tsc
 //   Teams, RingCentral  the Adaptive Card JSON schema (adaptivecards-designer) with ajv, and
 //            the adaptivecards SDK's parser
 // plus each service's documented size limits, which the type definitions do not encode.
@@ -55,7 +57,7 @@ const contexts = {
   huge: { event: "push", payload: push(huge), ref: "refs/heads/main" },
 };
 const statuses = ["started", "success", "failure", "cancelled", "skipped", "unknown"];
-const formats = ["slack", "discord", "teams", "ringcentral", "googlechat", "mattermost", "telegram"];
+const formats = ["slack", "discord", "teams", "ringcentral", "googlechat", "mattermost", "telegram", "rocketchat"];
 // Where each format is sent; a format whose URL carries more than a path says so here.
 const destination = (f) => ({
   telegram: "telegram+https://hooks.example.invalid/bot123456:ABCdef?chat_id=-100555",
@@ -120,12 +122,16 @@ typeCheck("discord.ts", 'import type { RESTPostAPIWebhookWithTokenJSONBody } fro
 typeCheck("telegram.ts", 'import type { ApiMethods } from "@grammyjs/types";\ntype SendMessage = Parameters<ApiMethods<never>["sendMessage"]>[0];', "SendMessage", payloads.telegram);
 // The type requires `payload`, which the Events API requires only of a trigger.
 typeCheck("pagerduty.ts", 'import type { EventPayloadV2 } from "@pagerduty/pdjs/build/src/events.js";', "EventPayloadV2", payloads.pagerduty.filter((p) => p.json.event_action === "trigger"));
+// An incoming webhook takes a message's text, alias, avatar and channel (Rocket.Chat's
+// "Integrations" docs) and attachments as messages carry them.
+typeCheck("rocketchat.ts", `import type { MessageAttachmentDefault } from "@rocket.chat/core-typings";
+type Hook = { text: string; alias?: string; avatar?: string; channel?: string; attachments?: MessageAttachmentDefault[] };`, "Hook", payloads.rocketchat);
 writeFileSync(join(work, "tsconfig.json"), JSON.stringify({
   compilerOptions: {
     strict: true, noEmit: true, skipLibCheck: true, target: "es2022", module: "nodenext",
     moduleResolution: "nodenext", typeRoots: [], baseUrl: here, paths: { "*": [join(here, "node_modules", "*")] },
   },
-  files: ["slack.ts", "discord.ts", "telegram.ts", "pagerduty.ts"],
+  files: ["slack.ts", "discord.ts", "telegram.ts", "pagerduty.ts", "rocketchat.ts"],
 }));
 try {
   execFileSync(process.execPath, [join(here, "node_modules", "typescript", "bin", "tsc"), "-p", join(work, "tsconfig.json")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
