@@ -108,3 +108,49 @@ fn the_short_form_goes_to_ntfy_sh_and_a_long_message_is_cut() {
     assert!(run.stdout.len() < 4096, "{}", run.stdout.len());
     assert!(run.stderr.contains("cut from 9000"), "{}", run.stderr);
 }
+
+#[test]
+fn a_later_run_replaces_the_notification_through_its_sequence_id() {
+    let server = Server::always(published());
+    let dir = TempDir::new();
+    let output = dir.file("output");
+    let mut env = github_env(&dir, "push", &push_event("Ship it"));
+    env.push(("GITHUB_OUTPUT".into(), output.clone()));
+    let to = format!("ntfy+{}", server.url(&format!("/{TOPIC}")));
+    let run = crier(&["--to", &to, "--status", "started"], &pairs(&env));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first = server.requests()[0].clone();
+    let sequence = first.json()["sequence_id"].as_str().unwrap().to_owned();
+    assert!(sequence.starts_with("crier"), "{sequence}");
+    assert_eq!(first.header("x-sequence-id"), Some(sequence.as_str()));
+    // The handle is the sequence id, not the id of one revision.
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    let handle = format!("ntfy:{sequence}");
+    assert!(
+        outputs.contains(&format!("message-id={handle}")),
+        "{outputs}"
+    );
+    let run = crier(
+        &["--to", &to, "--status", "success", "--update", &handle],
+        &pairs(&env),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let edit = server.requests()[1].clone();
+    assert_eq!(edit.json()["sequence_id"], sequence.as_str());
+    assert_eq!(edit.header("x-sequence-id"), Some(sequence.as_str()));
+    assert_eq!(edit.json()["tags"][0], "white_check_mark");
+    // A handle that is not a sequence id is refused, and nothing is sent.
+    let run = crier(
+        &[
+            "--to",
+            &to,
+            "--status",
+            "success",
+            "--update",
+            "ntfy:../x y",
+        ],
+        &pairs(&env),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(server.requests().len(), 2);
+}

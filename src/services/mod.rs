@@ -312,6 +312,19 @@ pub(crate) fn failed_jobs_line(ctx: &serde_json::Value) -> Option<String> {
     Some(format!("Failed: {}{tail}", named.join(", ")))
 }
 
+/// An id unique enough for one message (a Matrix transaction, an ntfy sequence): the time and
+/// a random number, in letters and digits.
+pub(crate) fn unique_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    format!("{now:x}{random:016x}")
+}
+
 /// Whether `raw` is in Apprise's or shoutrrr's form (and so rewritten before routing).
 pub fn is_foreign(raw: &str) -> bool {
     dropin::translate(raw).is_some()

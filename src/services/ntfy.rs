@@ -1,13 +1,19 @@
 //! ntfy: `ntfy://TOPIC` on ntfy.sh, or `ntfy+https://HOST/TOPIC` on a server of your own, with
 //! an access token as `?token=tk_…` (or `user:password@` for Basic auth). Published as JSON
 //! to the server's root, so titles may be any text. Success is a 200 with the message; a 429
-//! is retried.
+//! is retried. Every message carries a sequence id of crier's (`X-Sequence-ID` and
+//! `sequence_id`), which is its handle: publishing again with it replaces the notification
+//! on ntfy 2.16 and later (older servers post a new one).
+
+use std::time::Duration;
 
 use super::json::{JsonApi, JsonDestination, Shape};
 use super::{Setup, Spec};
 use crate::http::Request;
+use crate::net::Net;
 use crate::render::Payload;
 use crate::url::{parts, percent_decode, query_pairs, split_tail};
+use crate::verdict::Verdict;
 
 pub struct Ntfy;
 
@@ -17,7 +23,7 @@ static SPEC: Spec = Spec {
     forms: &["ntfy://TOPIC", "ntfy+https://HOST/TOPIC?token=TOKEN"],
     schemes: &["ntfy"],
     hosts: &[],
-    can_edit: false,
+    can_edit: true,
     template: Some(include_str!("../../templates/ntfy.json")),
     max_bytes: None,
 };
@@ -78,16 +84,48 @@ impl JsonApi for Ntfy {
         secrets
     }
 
-    /// The topic goes into the JSON, which goes to the server's root.
-    fn request(&self, url: &str, payload: Payload, _shape: &Shape) -> Result<Request, String> {
+    /// The topic and the sequence id (the edited message's, or a new one) go into the JSON,
+    /// which goes to the server's root.
+    fn request(&self, url: &str, payload: Payload, shape: &Shape) -> Result<Request, String> {
         let (scheme, rest) = url.split_once("://").ok_or("not a URL")?;
         let p = parts(rest);
         let (path, _, _) = split_tail(p.tail);
+        let sequence = match shape.edit {
+            Some(id)
+                if id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) =>
+            {
+                id.to_owned()
+            }
+            Some(_) => return Err("an ntfy handle is letters, digits, - and _".into()),
+            None => format!("crier{}", super::unique_id()),
+        };
         let mut body = payload.value();
         body["topic"] = percent_decode(path.trim_matches('/')).into();
-        Ok(Request::post_json(
-            format!("{scheme}://{}/", p.hostport),
-            body.to_string(),
-        ))
+        body["sequence_id"] = sequence.clone().into();
+        let mut request =
+            Request::post_json(format!("{scheme}://{}/", p.hostport), body.to_string());
+        request.headers.push(("X-Sequence-ID".into(), sequence));
+        Ok(request)
+    }
+
+    /// Delivered messages are known by their sequence id, which a later run edits.
+    fn send(&self, net: &Net, request: &Request, timeout: Duration) -> Verdict {
+        let sequence = request
+            .headers
+            .iter()
+            .find(|(name, _)| name == "X-Sequence-ID")
+            .map(|(_, value)| value.clone());
+        match net
+            .http()
+            .attempt(request, timeout, |reply| self.judge(&request.url, reply))
+        {
+            Verdict::Delivered { detail, .. } => Verdict::Delivered {
+                detail,
+                message_id: sequence,
+            },
+            other => other,
+        }
     }
 }

@@ -114,7 +114,7 @@ impl JsonApi for Matrix {
             None => content,
         };
         let mut request = Request::post_json(
-            format!("{url}/send/m.room.message/crier-{}", transaction_id()),
+            format!("{url}/send/m.room.message/crier-{}", super::unique_id()),
             body.to_string(),
         );
         request.method = "PUT";
@@ -207,16 +207,4 @@ impl Matrix {
             self.judge(&request.url, reply)
         })
     }
-}
-
-/// Unique enough for one message: the time and a random number.
-fn transaction_id() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let random = std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    format!("{now}-{random:016x}")
 }
