@@ -8,7 +8,7 @@ use base64::Engine;
 
 use super::json::{JsonApi, JsonDestination, Shape};
 use super::{Setup, Spec};
-use crate::http::{describe, judge_http, Reply, Request, FORM};
+use crate::http::{describe, judge_http, seconds_wait, Reply, Request, FORM};
 use crate::render::Payload;
 use crate::url::{credential_parts, form_encode, percent_decode, query_pairs, split_tail};
 use crate::verdict::Verdict;
@@ -111,6 +111,11 @@ impl JsonApi for Zulip {
                 "{} (Zulip answers \"result\": \"success\")",
                 describe(reply)
             )),
+            // "RATE_LIMIT_HIT", with the seconds to wait in the body.
+            (429, _) => Verdict::Retry {
+                reason: describe(reply),
+                after: seconds_wait(&body["retry-after"]).or(reply.retry_after),
+            },
             _ => judge_http(reply),
         }
     }
