@@ -199,7 +199,7 @@ fn apprise(f: &Form) -> Translation {
         Some("ssl") => Some(Security::Implicit),
         Some("starttls") => Some(Security::StartTls),
         Some("insecure") => Some(Security::Opportunistic),
-        Some(other) => return Err(format!("mode={other} is not ssl, starttls or insecure")),
+        Some(_) => return Err("mode= is ssl, starttls or insecure".into()),
         None => None,
     };
     let provider = match f.param("smtp") {
@@ -285,11 +285,7 @@ fn shoutrrr(f: &Form) -> Translation {
         Some("auto") | None if port == 465 => Some(Security::Implicit),
         Some("auto") | None if no("usestarttls") || no("starttls") => None,
         Some("auto") | None => Some(Security::Opportunistic),
-        Some(other) => {
-            return Err(format!(
-                "encryption={other} is not None, ExplicitTLS, ImplicitTLS or Auto"
-            ))
-        }
+        Some(_) => return Err("encryption= is None, ExplicitTLS, ImplicitTLS or Auto".into()),
     };
     let from = percent_decode(
         f.param("fromaddress")

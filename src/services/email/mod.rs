@@ -77,7 +77,7 @@ fn own_server(url: &str, setup: &Setup) -> Result<Mailto, String> {
     let to = to.ok_or_else(|| format!("no recipients (?to=): {FORM}"))?;
     let to = parse_addresses(&to).map_err(|e| match e.is_empty() {
         true => format!("no recipients (?to=): {FORM}"),
-        false => e,
+        false => format!("to=: {e}"),
     })?;
     let from = match from.or_else(|| setup.settings.email_from.clone()) {
         Some(from) => from

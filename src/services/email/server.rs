@@ -87,9 +87,7 @@ impl MailServer {
                     return Err("smtps:// is TLS by definition; use smtp:// with ?tls=none".into())
                 }
                 ("tls", "starttls" | "required") => {}
-                ("tls", other) => {
-                    return Err(format!("tls={other} is not a choice; the one is tls=none"))
-                }
+                ("tls", _) => return Err("the one choice of tls= is tls=none".into()),
                 _ => options.push((key.to_owned(), url::percent_decode(value))),
             }
         }
