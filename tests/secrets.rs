@@ -77,6 +77,10 @@ fn secrets_echoed_by_servers_in_any_encoding_stay_masked() {
         format!("pushover+{base}/1/messages.json?user=uPushUser1234&token=aPushTok5678"),
         format!("slack+{base}/api?channel=C0123CHAN"),
         format!("googlechat+{base}/v1/spaces/S/messages?key=GKey123abc&token=GTok456def"),
+        // Another tool's form, a log-in whose password travels in a JSON body, a topic.
+        format!("rocket://hookId1/RocketTok3nX@{host}/#builds"),
+        format!("matrix+http://ci:MatrixPassw0rd9@{host}/%21room"),
+        format!("ntfy+{base}/NtfyTopicSecret?token=tk_NtfyTok3n9"),
     ];
     let mut args = vec![];
     for t in &to {
@@ -116,6 +120,10 @@ fn secrets_echoed_by_servers_in_any_encoding_stay_masked() {
         "HeaderKey42x",
         "BearerTok99x",
         "Bearer BearerTok99x",
+        "RocketTok3nX",
+        "MatrixPassw0rd9",
+        "NtfyTopicSecret",
+        "tk_NtfyTok3n9",
     ];
     assert_hidden(&run.all_output(), &secrets, "stdout/stderr");
     assert_hidden(&files, &secrets, "outputs/summary");
