@@ -27,6 +27,11 @@ pub fn command() -> clap::Command {
             destinations.push_str(&format!("  {:<12}   {form}\n", ""));
         }
     }
+    destinations.push_str(
+        "Apprise's and shoutrrr's URLs (tgram://, mailto://, workflows://, teams://, smtp://, …) \
+         are read as those tools mean them; a form that names several targets is one \
+         destination per target.\n",
+    );
     Layer::command().after_long_help(format!(
         "{}\n\n{destinations}\n{}",
         crate::settings::help::EXAMPLES,

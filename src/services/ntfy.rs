@@ -19,7 +19,8 @@ pub struct Ntfy;
 
 static SPEC: Spec = Spec {
     name: "ntfy",
-    about: "ntfy push notification (ntfy.sh or a server of your own)",
+    about:
+        "ntfy push notification (ntfy.sh or a server of your own; notifications can be replaced)",
     forms: &["ntfy://TOPIC", "ntfy+https://HOST/TOPIC?token=TOKEN"],
     schemes: &["ntfy"],
     hosts: &[],

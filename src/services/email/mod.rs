@@ -25,7 +25,7 @@ pub struct Email;
 
 static SPEC: Spec = Spec {
     name: "email",
-    about: "e-mail through smtp-url or Amazon SES (ses-region), from email-from",
+    about: "e-mail through smtp-url or Amazon SES (ses-region), from email-from; or through the server an smtp:// URL names",
     forms: &[
         "mailto:a@example.com,b@example.com",
         "smtp://USER:PASSWORD@HOST:PORT?to=a@example.com&from=ci@example.com",
