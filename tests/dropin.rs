@@ -61,6 +61,7 @@ fn every_form_in_the_readme_goes_to_its_service() {
             ("e-mail", "email"),
             ("Teams", "teams"),
             ("Webex", "webex"),
+            ("IRC", "irc"),
             ("telegram", "telegram"),
             ("Discord", "discord"),
             ("pushover", "pushover"),
@@ -151,6 +152,14 @@ fn forms_that_cannot_be_sent_say_what_to_write_instead() {
             "streams only",
         ),
         ("wxteams://Tok3nSecretX", "webex://BOT_TOKEN@ROOM_ID"),
+        (
+            "ringc://Tok3nSecretX:ABCdefSecret9@15551234567",
+            "team messaging webhook",
+        ),
+        (
+            "mmosts://chat.example.com/Tok3nSecretX?mode=bot",
+            "incoming webhook",
+        ),
     ] {
         let run = crier(
             &["--print-payload", "--status", "failure", "--to", form],

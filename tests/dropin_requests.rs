@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::{crier, github_env, pairs, push_event, Answer, Server, SmtpServer, TempDir, TestCa};
+use common::{
+    crier, github_env, pairs, push_event, Answer, IrcServer, IrcWatcher, Server, SmtpServer,
+    TempDir, TestCa,
+};
 
 /// A failed push run, sending to `to`, with `extra` settings.
 fn send(to: &str, extra: &[(&str, &str)]) -> common::Run {
@@ -207,4 +210,46 @@ fn apprise_s_zulip_form_sends_as_its_bot_to_each_stream() {
     streams.sort();
     assert_eq!(streams, ["builds", "deploys"]);
     assert!(!run.all_output().contains("ZulipKey0123"));
+}
+
+#[test]
+fn apprise_s_and_shoutrrr_s_mattermost_forms_set_the_channel_and_name() {
+    let server = Server::always(Answer::body(200, "ok"));
+    let port = server.port();
+    for form in [
+        format!("mmost://ci-bot@127.0.0.1:{port}/mmTok3nSecret?channel=builds"),
+        format!("mattermost://ci-bot@127.0.0.1:{port}/mmTok3nSecret/builds?disabletls=yes"),
+    ] {
+        let before = server.requests().len();
+        let run = send(&form, &[]);
+        assert_eq!(run.code, 0, "{form}: {}", run.stderr);
+        let request = &server.requests()[before];
+        assert_eq!(request.target, "/hooks/mmTok3nSecret", "{form}");
+        let body = request.json();
+        assert_eq!(body["channel"], "builds", "{form}: {body}");
+        assert_eq!(body["username"], "ci-bot", "{form}: {body}");
+        assert!(!run.all_output().contains("mmTok3nSecret"));
+    }
+}
+
+#[test]
+fn apprise_s_irc_form_with_two_channels_says_it_in_both() {
+    let server = IrcServer::start(None);
+    let builds = IrcWatcher::join(server.port, "watcher1", "#builds", None);
+    let ops = IrcWatcher::join(server.port, "watcher2", "#ops", None);
+    let form = format!("irc://crier@127.0.0.1:{}/#builds/#ops", server.port);
+    let run = send(&form, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (watcher, channel) in [(&builds, "#builds"), (&ops, "#ops")] {
+        let heard = watcher.heard_until(|h| {
+            h.iter()
+                .any(|(_, command, text)| command == "PRIVMSG" && text.contains("CI failed"))
+        });
+        assert!(
+            heard
+                .iter()
+                .any(|(_, command, text)| command == "PRIVMSG" && text.contains("CI failed")),
+            "{channel}: {heard:?}"
+        );
+    }
 }

@@ -89,6 +89,23 @@ pub trait JsonApi: Sync + 'static {
     }
 }
 
+/// A POST of `payload` to `url`, with the fields its fragment names (`#channel=…&alias=…`,
+/// percent-encoded) set in the payload: how a form of another tool picks a channel or a name
+/// for a webhook. The fragment is never sent.
+pub fn post_with_fragment_fields(url: &str, payload: Payload) -> Request {
+    let Some((base, fields)) = url.split_once('#') else {
+        return Request::post_json(url, payload.text);
+    };
+    let mut body = payload.value();
+    if let Some(object) = body.as_object_mut() {
+        for (key, value) in crate::url::query_pairs(fields) {
+            let value = crate::url::percent_decode(value);
+            object.insert(key.to_owned(), serde_json::Value::String(value));
+        }
+    }
+    Request::post_json(base, body.to_string())
+}
+
 /// A JSON service as a registry entry.
 pub struct Json<T>(pub T);
 

@@ -3,13 +3,11 @@
 //! `rocketchat+https://HOST/hooks/ID/TOKEN`. An attachment coloured by status; success is a
 //! 200 with `"success": true`, and `"success": false` is a failure.
 
-use serde_json::Value;
-
-use super::json::{JsonApi, JsonDestination, Shape};
+use super::json::{post_with_fragment_fields, JsonApi, JsonDestination, Shape};
 use super::{Setup, Spec};
 use crate::http::{describe, judge_http, Reply, Request};
 use crate::render::Payload;
-use crate::url::{parts, percent_decode, percent_encode, query_pairs};
+use crate::url::{parts, percent_decode, percent_encode};
 use crate::verdict::Verdict;
 
 pub struct RocketChat;
@@ -79,16 +77,7 @@ impl JsonApi for RocketChat {
 
     /// The payload with the URL's channel and user name, to the URL without its fragment.
     fn request(&self, url: &str, payload: Payload, _shape: &Shape) -> Result<Request, String> {
-        let Some((base, overrides)) = url.split_once('#') else {
-            return Ok(Request::post_json(url, payload.text));
-        };
-        let mut body = payload.value();
-        if let Some(fields) = body.as_object_mut() {
-            for (key, value) in query_pairs(overrides) {
-                fields.insert(key.to_owned(), Value::String(percent_decode(value)));
-            }
-        }
-        Ok(Request::post_json(base, body.to_string()))
+        Ok(post_with_fragment_fields(url, payload))
     }
 
     fn judge(&self, _url: &str, reply: &Reply) -> Verdict {

@@ -12,8 +12,7 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
         ("tgram", _) => telegram(f),
         ("json", _) => one(format!("webhook+http://{host}/{path}")),
         ("jsons", _) => one(format!("webhook+https://{host}/{path}")),
-        ("mmost", _) => one(format!("mattermost+http://{host}/hooks/{path}")),
-        ("mmosts", _) => one(format!("mattermost+https://{host}/hooks/{path}")),
+        ("mmost" | "mmosts", _) => mattermost(f),
         ("pover", Some(user)) => one(format!("pushover://{user}@{host}")),
         ("ntfys", _) => each(f.targets(0), "name a topic: ntfys://HOST/TOPIC", |topic| {
             format!("ntfy+https://{host}/{}", encode(topic))
@@ -49,7 +48,18 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
         ("msteams", _) => teams_connector(f),
         ("wxteams", _) | ("webex", None) => webex(f),
         ("rocket" | "rockets", _) => rocket(f),
+        // irc://USER:PASSWORD@HOST/#a/#b: crier's own form names one channel and no password.
+        ("irc" | "ircs", _)
+            if f.userinfo.is_some_and(|u| u.contains(':')) || f.targets(0).len() > 1 =>
+        {
+            irc(f)
+        }
         ("zulip", Some(bot)) if !bot.contains(':') => zulip(f, bot),
+        ("ringc", _) => Some(Err(
+            "Apprise's ringc:// sends RingCentral text messages (SMS), which crier does not; \
+             give a RingCentral team messaging webhook's https:// URL"
+                .into(),
+        )),
         _ => None,
     }
 }
@@ -177,6 +187,89 @@ fn webex(f: &Form) -> Option<Translation> {
     )
 }
 
+/// `mmosts://[BOT@]HOST[:PORT]/[PATH/]TOKEN[?channel=a,b]`: the incoming webhook
+/// `https://HOST/PATH/hooks/TOKEN`, posting as BOT, to each channel (none: its own).
+fn mattermost(f: &Form) -> Option<Translation> {
+    if f.param("mode")
+        .is_some_and(|m| m.eq_ignore_ascii_case("bot"))
+        || f.has("team")
+    {
+        return Some(Err(
+            "Mattermost's bot mode is not read: write the incoming webhook, mmosts://HOST/TOKEN"
+                .into(),
+        ));
+    }
+    let web = match f.scheme.as_str() {
+        "mmosts" => "https",
+        _ => "http",
+    };
+    let mut parts = f.segments();
+    let Some(token) = parts.pop() else {
+        return Some(Err("expected mmosts://HOST/TOKEN".into()));
+    };
+    let prefix: String = parts.iter().map(|p| format!("/{p}")).collect();
+    let base = format!("mattermost+{web}://{}{prefix}/hooks/{token}", f.host);
+    let name = f
+        .userinfo
+        .map(percent_decode)
+        .or_else(|| f.param("botname").map(percent_decode));
+    let mut channels: Vec<String> = super::list(f.param("channel"));
+    channels.extend(super::list(f.param("channels")));
+    channels.extend(super::list(f.param("to")));
+    let fields = |channel: Option<&str>| {
+        let mut fields = Vec::new();
+        if let Some(channel) = channel {
+            fields.push(format!("channel={}", encode(channel)));
+        }
+        if let Some(name) = &name {
+            fields.push(format!("username={}", encode(name)));
+        }
+        match fields.is_empty() {
+            true => base.clone(),
+            false => format!("{base}#{}", fields.join("&")),
+        }
+    };
+    if channels.is_empty() {
+        return one(fields(None));
+    }
+    each(channels, "", |channel| fields(Some(channel)))
+}
+
+/// `ircs://NICK:PASSWORD@HOST[:PORT]/#a/#b`: a destination per channel, the password the
+/// server's (Apprise's default mode; its NickServ and ZNC modes are not read).
+fn irc(f: &Form) -> Option<Translation> {
+    if f.param("mode")
+        .is_some_and(|m| !"server".starts_with(&m.to_ascii_lowercase()))
+    {
+        return Some(Err(
+            "Apprise's IRC NickServ and ZNC modes are not read: a server password goes in \
+             ?password="
+                .into(),
+        ));
+    }
+    let (nick, password) = match f.userinfo.map(|u| u.split_once(':').unwrap_or((u, ""))) {
+        Some((nick, password)) => (format!("{nick}@"), password),
+        None => (String::new(), ""),
+    };
+    let password = match password.is_empty() {
+        true => String::new(),
+        false => format!("?password={password}"),
+    };
+    each(
+        f.targets(0),
+        "name a channel: irc://NICK@HOST/#CHANNEL",
+        |channel| {
+            let channel = channel.trim_start_matches('#');
+            format!(
+                "{}://{nick}{}/%23{}{password}",
+                f.scheme,
+                f.host,
+                encode(channel)
+            )
+        },
+    )
+}
+
 /// `rockets://ID/TOKEN@HOST[:PORT]/#channel/@user`: an incoming webhook, to each target
 /// (none: the integration's own channel). A user's log-in (`USER:PASSWORD@HOST`) is not read.
 fn rocket(f: &Form) -> Option<Translation> {
@@ -275,6 +368,32 @@ mod tests {
             read("msteams://g-1@t-2/a1b2/o-3"),
             ["teams+https://outlook.office.com/webhook/g-1@t-2/IncomingWebhook/a1b2/o-3"]
         );
+    }
+
+    #[test]
+    fn mattermost_and_irc_forms_name_channels_and_names() {
+        assert_eq!(
+            read("mmost://chat.example.com:8065/tok3n"),
+            ["mattermost+http://chat.example.com:8065/hooks/tok3n"]
+        );
+        assert_eq!(
+            read("mmosts://ci@chat.example.com/mm/tok3n?channel=builds,ops"),
+            [
+                "mattermost+https://chat.example.com/mm/hooks/tok3n#channel=builds&username=ci",
+                "mattermost+https://chat.example.com/mm/hooks/tok3n#channel=ops&username=ci"
+            ]
+        );
+        assert!(translate("mmosts://chat.example.com/tok3n?mode=bot")
+            .unwrap()
+            .is_err());
+        assert_eq!(
+            read("ircs://ci:pw@irc.example.com:6697/#builds/#ops"),
+            [
+                "ircs://ci@irc.example.com:6697/%23builds?password=pw",
+                "ircs://ci@irc.example.com:6697/%23ops?password=pw"
+            ]
+        );
+        assert!(translate("irc://ci@irc.example.com/#builds").is_none());
     }
 
     #[test]

@@ -51,11 +51,58 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
             )
         }
         ("teams", _) => teams(f),
+        ("mattermost", _) => mattermost(f),
+        ("googlechat", _) => one(format!(
+            "https://{}/{}{}",
+            host,
+            path,
+            match f.query {
+                "" => String::new(),
+                q => format!("?{q}"),
+            }
+        )),
         ("generic", _) => one(format!("webhook+https://{host}/{path}")),
         ("ntfy", _) if !path.is_empty() => one(format!("ntfy+https://{host}/{path}")),
         (s, _) if s.starts_with("generic+") => one(format!("webhook+{}://{}", &s[8..], f.rest)),
         _ => None,
     }
+}
+
+/// `mattermost://[USER@]HOST[:PORT]/TOKEN[/CHANNEL]` (and the older `/TOKEN/USER/CHANNEL`):
+/// the incoming webhook over HTTPS (`?disabletls=yes`: HTTP), posting as USER to CHANNEL.
+fn mattermost(f: &Form) -> Option<Translation> {
+    let parts: Vec<&str> = f.path.split('/').collect();
+    let (token, user, channel) = match parts[..] {
+        [token] => (token, f.userinfo, None),
+        [token, channel] => (token, f.userinfo, Some(channel)),
+        [token, user, channel] => (token, Some(user).filter(|u| !u.is_empty()), Some(channel)),
+        _ => {
+            return Some(Err(
+                "expected mattermost://[USER@]HOST/TOKEN[/CHANNEL]".into()
+            ))
+        }
+    };
+    if token.is_empty() {
+        return Some(Err(
+            "expected mattermost://[USER@]HOST/TOKEN[/CHANNEL]".into()
+        ));
+    }
+    let web = match f.param("disabletls") {
+        Some("yes" | "true" | "1") => "http",
+        _ => "https",
+    };
+    let mut fields = Vec::new();
+    if let Some(channel) = channel.filter(|c| !c.is_empty()) {
+        fields.push(format!("channel={channel}"));
+    }
+    if let Some(user) = user {
+        fields.push(format!("username={user}"));
+    }
+    let base = format!("mattermost+{web}://{}/hooks/{token}", f.host);
+    one(match fields.is_empty() {
+        true => base,
+        false => format!("{base}#{}", fields.join("&")),
+    })
 }
 
 /// `teams://GROUP@TENANT/ALT_ID/OWNER[/EXTRA]?host=ORG.webhook.office.com`, or the oldest
@@ -115,5 +162,29 @@ mod tests {
             assert_eq!(translate(from), Some(Ok(vec![to.to_owned()])), "{from}");
         }
         assert!(translate("teams://only-one").unwrap().is_err());
+    }
+
+    #[test]
+    fn mattermost_and_google_chat_forms() {
+        for (from, to) in [
+            (
+                "mattermost://ci@chat.example.com/tok3n/builds",
+                "mattermost+https://chat.example.com/hooks/tok3n#channel=builds&username=ci",
+            ),
+            (
+                "mattermost://chat.example.com/tok3n/ci/builds",
+                "mattermost+https://chat.example.com/hooks/tok3n#channel=builds&username=ci",
+            ),
+            (
+                "mattermost://chat.example.com:8065/tok3n?disabletls=yes",
+                "mattermost+http://chat.example.com:8065/hooks/tok3n",
+            ),
+            (
+                "googlechat://chat.googleapis.com/v1/spaces/FOO/messages?key=bar&token=baz",
+                "https://chat.googleapis.com/v1/spaces/FOO/messages?key=bar&token=baz",
+            ),
+        ] {
+            assert_eq!(translate(from), Some(Ok(vec![to.to_owned()])), "{from}");
+        }
     }
 }
