@@ -2,7 +2,7 @@
 //! Apprise uses, and its `slack://A/B/C`, `discord://ID/TOKEN`, `webex://TOKEN/ROOM` and
 //! `zulip://BOT@ORG/TOKEN`, told apart from crier's by their shape.
 
-use super::{each, one, Form, Translation};
+use super::{each, one, teams, Form, Translation};
 use crate::url::{percent_decode, percent_encode};
 
 pub(super) fn read(f: &Form) -> Option<Translation> {
@@ -44,8 +44,8 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
                 _ => None,
             }
         }
-        ("workflow" | "workflows", _) => teams_workflow(f),
-        ("msteams", _) => teams_connector(f),
+        ("workflow" | "workflows", _) => teams::workflow(f),
+        ("msteams", _) => teams::connector(f),
         ("wxteams", _) | ("webex", None) => webex(f),
         ("rocket" | "rockets", _) => rocket(f),
         // irc://USER:PASSWORD@HOST/#a/#b: crier's own form names one channel and no password.
@@ -87,79 +87,6 @@ fn telegram(f: &Form) -> Option<Translation> {
             _ => format!("telegram://{token}/{}", encode(target)),
         },
     )
-}
-
-/// `workflows://HOST:PORT/WORKFLOW/SIGNATURE`: the Teams Workflows webhook it abbreviates,
-/// with `?pa=yes` (and `route=`) for Power Automate's URL.
-fn teams_workflow(f: &Form) -> Option<Translation> {
-    let parts = f.segments();
-    let mut parts = parts.iter().copied();
-    let workflow = f
-        .param("workflow")
-        .or_else(|| f.param("id"))
-        .or_else(|| parts.next());
-    let signature = f
-        .param("signature")
-        .or_else(|| f.param("sig"))
-        .or_else(|| parts.next());
-    let (Some(workflow), Some(signature)) = (workflow, signature) else {
-        return Some(Err(
-            "expected workflows://HOST/WORKFLOW_ID/SIGNATURE, or the Workflows webhook's \
-             https:// URL as it is"
-                .into(),
-        ));
-    };
-    let yes = |v: Option<&str>| matches!(v, Some("yes" | "true" | "1" | "on"));
-    let power_automate = yes(f.param("pa")) || yes(f.param("powerautomate"));
-    let mut prefix = String::new();
-    if power_automate {
-        prefix.push_str("/powerautomate/automations/direct");
-        if let Some(route) = f.param("route").or_else(|| f.param("routeid")) {
-            prefix.push_str(&format!("/cu/{route}"));
-        }
-    }
-    let version =
-        f.param("api-version")
-            .or_else(|| f.param("ver"))
-            .unwrap_or(match power_automate {
-                true => "2022-03-01-preview",
-                false => "2016-06-01",
-            });
-    one(format!(
-        "teams+https://{}{prefix}/workflows/{workflow}/triggers/manual/paths/invoke\
-         ?api-version={version}&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={signature}",
-        f.host
-    ))
-}
-
-/// `msteams://TEAM/A/B/C[/D]` or the older `msteams://A/B/C` (whose first token, `id@id`,
-/// reads as user and host): the Office 365 connector URL, which the Teams service serves with
-/// a warning that Microsoft is retiring it.
-fn teams_connector(f: &Form) -> Option<Translation> {
-    let parts = f.segments();
-    let url = match (f.userinfo, &parts[..]) {
-        (Some(user), [b, c]) => format!(
-            "https://outlook.office.com/webhook/{user}@{}/IncomingWebhook/{b}/{c}",
-            f.host
-        ),
-        (None, [a, b, c, d @ ..]) if d.len() <= 1 => {
-            let team = f.param("team").unwrap_or(f.host);
-            let mut url =
-                format!("https://{team}.webhook.office.com/webhookb2/{a}/IncomingWebhook/{b}/{c}");
-            if let [d] = d {
-                url.push_str(&format!("/{d}"));
-            }
-            url
-        }
-        _ => {
-            return Some(Err(
-                "expected msteams://TEAM/TOKEN_A/TOKEN_B/TOKEN_C[/TOKEN_D]; better, a Teams \
-                 Workflows webhook's https:// URL"
-                    .into(),
-            ))
-        }
-    };
-    one(format!("teams+{url}"))
 }
 
 /// `wxteams://TOKEN` (an incoming webhook, 80 to 160 letters and digits) or
@@ -344,30 +271,6 @@ mod tests {
             Some(Ok(urls)) => urls,
             other => panic!("{from}: {other:?}"),
         }
-    }
-
-    #[test]
-    fn teams_forms_become_the_webhooks_they_abbreviate() {
-        assert_eq!(
-            read("workflows://prod-161.westeurope.logic.azure.com:443/643e69f8/KODueb-Wb_5A"),
-            ["teams+https://prod-161.westeurope.logic.azure.com:443/workflows/643e69f8/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=KODueb-Wb_5A"]
-        );
-        assert_eq!(
-            read("workflow://h.logic.azure.com/wf1/sig1?pa=yes&route=42"),
-            ["teams+https://h.logic.azure.com/powerautomate/automations/direct/cu/42/workflows/wf1/triggers/manual/paths/invoke?api-version=2022-03-01-preview&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=sig1"]
-        );
-        assert_eq!(
-            read("msteams://acme/g-1@t-2/a1b2/o-3/V2xyz"),
-            ["teams+https://acme.webhook.office.com/webhookb2/g-1@t-2/IncomingWebhook/a1b2/o-3/V2xyz"]
-        );
-        assert_eq!(
-            read("msteams://acme/g-1@t-2/a1b2/o-3"),
-            ["teams+https://acme.webhook.office.com/webhookb2/g-1@t-2/IncomingWebhook/a1b2/o-3"]
-        );
-        assert_eq!(
-            read("msteams://g-1@t-2/a1b2/o-3"),
-            ["teams+https://outlook.office.com/webhook/g-1@t-2/IncomingWebhook/a1b2/o-3"]
-        );
     }
 
     #[test]

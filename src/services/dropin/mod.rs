@@ -1,6 +1,7 @@
 //! The URLs of the tools people come from, Apprise and shoutrrr, read the way each tool means
-//! them and rewritten into crier's own forms before routing: one file per tool, and one for
-//! their e-mail forms, which name a mail server. Where a scheme means different things in
+//! them and rewritten into crier's own forms before routing: one file per tool, and one each
+//! for their e-mail forms (which name a mail server) and Teams forms (which abbreviate a
+//! webhook). Where a scheme means different things in
 //! crier and in such a tool, the form decides (shoutrrr's `slack://hook:…@webhook` has an `@`,
 //! crier's `slack://CHANNEL` none), and crier's wins where the form cannot.
 //!
@@ -10,6 +11,7 @@
 mod apprise;
 mod mail;
 mod shoutrrr;
+mod teams;
 
 use crate::url::{parts, percent_decode, query_pairs, split_tail};
 

@@ -1,7 +1,7 @@
 //! shoutrrr's forms, as its services (`pkg/services/<service>/`) read them. Its e-mail form,
 //! `smtp://`, is read with Apprise's in `mail.rs`.
 
-use super::{each, list, one, Form, Translation};
+use super::{each, list, one, teams, Form, Translation};
 use crate::url::percent_encode;
 
 pub(super) fn read(f: &Form) -> Option<Translation> {
@@ -50,7 +50,7 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
                 },
             )
         }
-        ("teams", _) => teams(f),
+        ("teams", _) => teams::shoutrrr(f),
         ("mattermost", _) => mattermost(f),
         ("googlechat", _) => one(format!(
             "https://{}/{}{}",
@@ -105,64 +105,9 @@ fn mattermost(f: &Form) -> Option<Translation> {
     })
 }
 
-/// `teams://GROUP@TENANT/ALT_ID/OWNER[/EXTRA]?host=ORG.webhook.office.com`, or the oldest
-/// `teams://A/B/C`: the Office 365 connector URL they abbreviate, which the Teams service
-/// serves with a warning that Microsoft is retiring it.
-fn teams(f: &Form) -> Option<Translation> {
-    let parts = f.segments();
-    let url = match (f.userinfo, &parts[..]) {
-        (Some(group), [alt, owner, extra @ ..]) if extra.len() <= 1 => {
-            let tenant = f.host;
-            match f.param("host") {
-                Some(org) => {
-                    let mut url = format!(
-                        "https://{org}/webhookb2/{group}@{tenant}/IncomingWebhook/{alt}/{owner}"
-                    );
-                    if let [extra] = extra {
-                        url.push_str(&format!("/{extra}"));
-                    }
-                    url
-                }
-                None => format!(
-                    "https://outlook.office.com/webhook/{group}@{tenant}/IncomingWebhook/{alt}/{owner}"
-                ),
-            }
-        }
-        (None, [b, c]) => format!(
-            "https://outlook.office.com/webhook/{}/IncomingWebhook/{b}/{c}",
-            f.host
-        ),
-        _ => {
-            return Some(Err(
-                "expected teams://GROUP@TENANT/ALT_ID/OWNER/EXTRA_ID?host=ORG.webhook.office.com; \
-                 better, a Teams Workflows webhook's https:// URL"
-                    .into(),
-            ))
-        }
-    };
-    one(format!("teams+{url}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::translate;
-
-    #[test]
-    fn teams_forms_become_connector_urls() {
-        for (from, to) in [
-            (
-                "teams://g-1@t-2/a1b2/o-3/V2xyz?host=acme.webhook.office.com",
-                "teams+https://acme.webhook.office.com/webhookb2/g-1@t-2/IncomingWebhook/a1b2/o-3/V2xyz",
-            ),
-            (
-                "teams://g-1@t-2/a1b2/o-3",
-                "teams+https://outlook.office.com/webhook/g-1@t-2/IncomingWebhook/a1b2/o-3",
-            ),
-        ] {
-            assert_eq!(translate(from), Some(Ok(vec![to.to_owned()])), "{from}");
-        }
-        assert!(translate("teams://only-one").unwrap().is_err());
-    }
 
     #[test]
     fn mattermost_and_google_chat_forms() {
