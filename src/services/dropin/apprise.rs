@@ -2,7 +2,7 @@
 //! Apprise uses, and its `slack://A/B/C`, `discord://ID/TOKEN`, `webex://TOKEN/ROOM` and
 //! `zulip://BOT@ORG/TOKEN`, told apart from crier's by their shape.
 
-use super::{each, one, teams, Form, Translation};
+use super::{each, one, teams, with_fields, Form, Translation};
 use crate::url::{percent_decode, percent_encode};
 
 pub(super) fn read(f: &Form) -> Option<Translation> {
@@ -144,17 +144,10 @@ fn mattermost(f: &Form) -> Option<Translation> {
     channels.extend(super::list(f.param("channels")));
     channels.extend(super::list(f.param("to")));
     let fields = |channel: Option<&str>| {
-        let mut fields = Vec::new();
-        if let Some(channel) = channel {
-            fields.push(format!("channel={}", encode(channel)));
-        }
-        if let Some(name) = &name {
-            fields.push(format!("username={}", encode(name)));
-        }
-        match fields.is_empty() {
-            true => base.clone(),
-            false => format!("{base}#{}", fields.join("&")),
-        }
+        with_fields(
+            &base,
+            &[("channel", channel), ("username", name.as_deref())],
+        )
     };
     if channels.is_empty() {
         return one(fields(None));
@@ -227,7 +220,7 @@ fn rocket(f: &Form) -> Option<Translation> {
         return one(base);
     }
     each(targets, "", |target| {
-        format!("{base}#channel={}", percent_encode(target, b"-._~"))
+        with_fields(&base, &[("channel", Some(target))])
     })
 }
 

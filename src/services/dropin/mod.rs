@@ -13,7 +13,7 @@ mod mail;
 mod shoutrrr;
 mod teams;
 
-use crate::url::{parts, percent_decode, query_pairs, split_tail};
+use crate::url::{parts, percent_decode, percent_encode, query_pairs, split_tail};
 
 /// What another tool's form becomes: crier's URLs, one per target it names, or why it cannot
 /// be sent (a message that never quotes the URL).
@@ -109,6 +109,22 @@ impl<'a> Form<'a> {
         }
         targets.extend(list(self.param("to")));
         targets
+    }
+}
+
+/// `url` with the payload fields a webhook's form names (`#channel=…&username=…`, read by
+/// the service and never sent); the fields without a value are left out.
+fn with_fields(url: &str, fields: &[(&str, Option<&str>)]) -> String {
+    let fields: Vec<String> = fields
+        .iter()
+        .filter_map(|(key, value)| {
+            let value = value.filter(|v| !v.is_empty())?;
+            Some(format!("{key}={}", percent_encode(value, b"-._~")))
+        })
+        .collect();
+    match fields.is_empty() {
+        true => url.to_owned(),
+        false => format!("{url}#{}", fields.join("&")),
     }
 }
 

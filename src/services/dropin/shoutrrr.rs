@@ -1,8 +1,8 @@
 //! shoutrrr's forms, as its services (`pkg/services/<service>/`) read them. Its e-mail form,
 //! `smtp://`, is read with Apprise's in `mail.rs`.
 
-use super::{each, list, one, teams, Form, Translation};
-use crate::url::percent_encode;
+use super::{each, list, one, teams, with_fields, Form, Translation};
+use crate::url::{percent_decode, percent_encode};
 
 pub(super) fn read(f: &Form) -> Option<Translation> {
     let host = f.host;
@@ -91,18 +91,15 @@ fn mattermost(f: &Form) -> Option<Translation> {
         Some("yes" | "true" | "1") => "http",
         _ => "https",
     };
-    let mut fields = Vec::new();
-    if let Some(channel) = channel.filter(|c| !c.is_empty()) {
-        fields.push(format!("channel={channel}"));
-    }
-    if let Some(user) = user {
-        fields.push(format!("username={user}"));
-    }
     let base = format!("mattermost+{web}://{}/hooks/{token}", f.host);
-    one(match fields.is_empty() {
-        true => base,
-        false => format!("{base}#{}", fields.join("&")),
-    })
+    let (channel, user) = (channel.map(percent_decode), user.map(percent_decode));
+    one(with_fields(
+        &base,
+        &[
+            ("channel", channel.as_deref()),
+            ("username", user.as_deref()),
+        ],
+    ))
 }
 
 #[cfg(test)]
