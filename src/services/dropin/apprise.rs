@@ -257,14 +257,7 @@ fn zulip(f: &Form, bot: &str) -> Option<Translation> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::translate;
-
-    fn read(from: &str) -> Vec<String> {
-        match translate(from) {
-            Some(Ok(urls)) => urls,
-            other => panic!("{from}: {other:?}"),
-        }
-    }
+    use super::super::{read, translate};
 
     #[test]
     fn mattermost_and_irc_forms_name_channels_and_names() {

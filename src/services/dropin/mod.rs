@@ -137,17 +137,18 @@ fn list(value: Option<&str>) -> Vec<String> {
         .collect()
 }
 
+/// The URL (or URLs) `from` becomes, for the tests of every form.
+#[cfg(test)]
+fn read(from: &str) -> Vec<String> {
+    match translate(from) {
+        Some(Ok(urls)) => urls,
+        other => panic!("{from}: {other:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The URL (or URLs) `from` becomes.
-    fn read(from: &str) -> Vec<String> {
-        match translate(from) {
-            Some(Ok(urls)) => urls,
-            other => panic!("{from}: {other:?}"),
-        }
-    }
 
     #[test]
     fn forms_are_read_as_their_tool_means_them() {

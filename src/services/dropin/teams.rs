@@ -117,14 +117,7 @@ pub(super) fn shoutrrr(f: &Form) -> Option<Translation> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::translate;
-
-    fn read(from: &str) -> Vec<String> {
-        match translate(from) {
-            Some(Ok(urls)) => urls,
-            other => panic!("{from}: {other:?}"),
-        }
-    }
+    use super::super::{read, translate};
 
     #[test]
     fn teams_forms_become_the_webhooks_they_abbreviate() {
