@@ -125,13 +125,24 @@ proptest! {
     }
 
     #[test]
-    fn any_destination_is_parsed_or_refused_without_panic(raw in any::<String>(), tail in "[a-z+:/.@?=&%0-9]{0,40}") {
+    fn any_destination_is_parsed_or_refused_without_panic(raw in any::<String>(), tail in "[a-z+:/.@?=&%#,é0-9]{0,40}") {
         let settings = settings(&[]).unwrap();
         let env = Env::default();
         let setup = town_crier::services::Setup { settings: &settings, env: &env };
-        for raw in [raw.clone(), format!("slack+https://{tail}"), format!("{tail}://x")] {
-            if let Ok((service, url)) = town_crier::services::route(&raw) {
-                let _ = service.open(&url, &setup);
+        // Crier's own forms and every other tool's scheme, whose forms are read before routing.
+        let foreign = [
+            "tgram", "mailto", "mailtos", "smtp", "workflows", "msteams", "teams", "wxteams",
+            "webex", "rocket", "rockets", "zulip", "mmost", "mattermost", "irc", "matrix",
+            "matrixs", "googlechat", "gchat", "ntfy", "ntfys", "pover", "pushover", "discord",
+            "slack", "telegram", "generic+https", "ringc",
+        ];
+        let mut tried = vec![raw.clone(), format!("slack+https://{tail}"), format!("{tail}://x")];
+        tried.extend(foreign.iter().map(|scheme| format!("{scheme}://{tail}")));
+        for raw in tried {
+            for url in town_crier::services::resolve(&raw).unwrap_or_default() {
+                if let Ok((service, url)) = town_crier::services::route(&url) {
+                    let _ = service.open(&url, &setup);
+                }
             }
         }
     }
