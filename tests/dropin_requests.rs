@@ -253,3 +253,27 @@ fn apprise_s_irc_form_with_two_channels_says_it_in_both() {
         );
     }
 }
+
+#[test]
+fn generic_webhook_forms_keep_their_credentials_and_the_server_s_query() {
+    use base64::Engine;
+    let server = Server::always(Answer::status(200));
+    let port = server.port();
+    for form in [
+        format!("json://ci:HookPassw0rd@127.0.0.1:{port}/hook?-source=crier&format=markdown"),
+        format!("generic://ci:HookPassw0rd@127.0.0.1:{port}/hook?disabletls=yes&source=crier"),
+    ] {
+        let before = server.requests().len();
+        let run = send(&form, &[]);
+        assert_eq!(run.code, 0, "{form}: {}", run.stderr);
+        let request = &server.requests()[before];
+        assert_eq!(request.target, "/hook?source=crier", "{form}");
+        let basic = base64::engine::general_purpose::STANDARD.encode("ci:HookPassw0rd");
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Basic {basic}").as_str()),
+            "{form}"
+        );
+        assert!(!run.all_output().contains("HookPassw0rd"));
+    }
+}

@@ -159,3 +159,55 @@ fn a_dry_run_masks_the_credentials() {
         run.stderr
     );
 }
+
+#[test]
+fn devices_named_in_the_url_are_the_only_ones_notified() {
+    let server = Server::always(Answer::body(200, r#"{"status":1,"request":"r1"}"#));
+    let run = crier(
+        &[
+            "--to",
+            &format!("{}&device=phone", to(&server)),
+            "--status",
+            "failure",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let fields = form(&server.requests()[0].body);
+    assert!(
+        fields.contains(&("device".into(), "phone".into())),
+        "{fields:?}"
+    );
+    assert!(!server.requests()[0].target.contains("device"));
+    for bad in [
+        format!("pushover://{USER}@{TOKEN}/not a device"),
+        format!("pushover://{USER}@{TOKEN}?sound=siren"),
+    ] {
+        let run = crier(&["--print-payload", "--to", &bad], &[]);
+        assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
+        assert!(!run.all_output().contains(TOKEN));
+    }
+    // Apprise's devices in the path, shoutrrr's in ?devices=: the same form field.
+    for (form_of, devices) in [
+        (
+            format!("pover://{USER}@{TOKEN}/phone/tablet"),
+            "phone,tablet",
+        ),
+        (
+            format!("pushover://shoutrrr:{TOKEN}@{USER}/?devices=phone,tablet"),
+            "phone,tablet",
+        ),
+    ] {
+        let run = crier(
+            &["--print-payload", "--status", "failure", "--to", &form_of],
+            &[],
+        );
+        assert_eq!(run.code, 0, "{form_of}: {}", run.stderr);
+        assert!(
+            run.stdout
+                .contains(&format!("device={}", devices.replace(',', "%2C"))),
+            "{form_of}: {}",
+            run.stdout
+        );
+    }
+}

@@ -1,4 +1,5 @@
-//! Pushover: `pushover://USER_KEY@APP_TOKEN` posts a form to Pushover's message API;
+//! Pushover: `pushover://USER_KEY@APP_TOKEN[/DEVICE/…]` posts a form to Pushover's message
+//! API (to those devices only, if named: `/DEVICE` or `?device=a,b`);
 //! `pushover+https://HOST/PATH?user=…&token=…` posts to another endpoint, with `user` and
 //! `token` moved from the query into the form, so credentials never stay in a requested URL.
 //! Success is `"status": 1`; a 4xx is final (its `errors` are shown), and 429 means the
@@ -58,6 +59,8 @@ pub struct Target {
     pub endpoint: String,
     pub user: String,
     pub token: String,
+    /// The user's devices to notify (comma-separated), or all of them.
+    pub device: Option<String>,
 }
 
 impl Target {
@@ -67,11 +70,34 @@ impl Target {
         let raw = raw.strip_prefix("pushover+").unwrap_or(raw);
         let (scheme, rest) = raw.split_once("://").ok_or("not a URL")?;
         if scheme.eq_ignore_ascii_case("pushover") {
-            let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let (authority, tail) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
             let (user, token) = authority
                 .split_once('@')
                 .ok_or("expected pushover://USER_KEY@APP_TOKEN")?;
-            return Target::new(API.into(), user, token);
+            let (path, query, _) = crate::url::split_tail(tail);
+            let mut devices: Vec<String> = path
+                .split('/')
+                .filter(|d| !d.is_empty())
+                .map(str::to_owned)
+                .collect();
+            for (key, value) in query_pairs(query) {
+                match key {
+                    "device" | "devices" => devices.extend(
+                        crate::url::percent_decode(value)
+                            .split(',')
+                            .filter(|d| !d.is_empty())
+                            .map(str::to_owned),
+                    ),
+                    _ => {
+                        return Err(format!(
+                            "unknown option `{key}`; the one option is ?device="
+                        ))
+                    }
+                }
+            }
+            let mut target = Target::new(API.into(), user, token)?;
+            target.device = devices_of(devices)?;
+            return Ok(target);
         }
         if scheme != "https" && scheme != "http" {
             return Err("expected pushover:// or pushover+https://".into());
@@ -79,11 +105,13 @@ impl Target {
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         let mut user = "";
         let mut token = "";
+        let mut devices = Vec::new();
         let mut others = Vec::new();
         for (key, value) in query_pairs(query) {
             match key {
                 "user" => user = value,
                 "token" => token = value,
+                "device" => devices.push(crate::url::percent_decode(value)),
                 _ => others.push(format!("{key}={value}")),
             }
         }
@@ -91,7 +119,9 @@ impl Target {
         if !others.is_empty() {
             endpoint = format!("{endpoint}?{}", others.join("&"));
         }
-        Target::new(endpoint, user, token)
+        let mut target = Target::new(endpoint, user, token)?;
+        target.device = devices_of(devices)?;
+        Ok(target)
     }
 
     fn new(endpoint: String, user: &str, token: &str) -> Result<Target, String> {
@@ -102,8 +132,23 @@ impl Target {
             endpoint,
             user: user.to_owned(),
             token: token.to_owned(),
+            device: None,
         })
     }
+}
+
+/// Device names as Pushover takes them: up to 25 letters, digits, `_` and `-` each.
+fn devices_of(devices: Vec<String>) -> Result<Option<String>, String> {
+    for device in &devices {
+        let fits = device.len() <= 25
+            && device
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !fits {
+            return Err("a device name is up to 25 letters, digits, _ and -".into());
+        }
+    }
+    Ok((!devices.is_empty()).then(|| devices.join(",")))
 }
 
 impl Destination for Target {
@@ -183,6 +228,9 @@ pub fn form(target: &Target, ctx: &Value) -> (Vec<(String, String)>, Vec<String>
             priority(ctx["status"].as_str().unwrap_or("")).to_owned(),
         ),
     ];
+    if let Some(device) = &target.device {
+        fields.push(("device".into(), device.clone()));
+    }
     let run_url = ctx["run"]["url"].as_str().unwrap_or_default();
     if !run_url.is_empty() && run_url.chars().count() <= MAX_URL {
         fields.push(("url".into(), run_url.to_owned()));
@@ -299,7 +347,8 @@ mod tests {
             Target {
                 endpoint: API.into(),
                 user: "uQiRzpo4DXghDmr9QzzfQu27cmVRsG".into(),
-                token: "azGDORePK8gMaC0QOYAMyEEuzJnyUi".into()
+                token: "azGDORePK8gMaC0QOYAMyEEuzJnyUi".into(),
+                device: None,
             }
         );
         let t = Target::parse("http://127.0.0.1:8080/1/messages.json?user=U&token=T&x=1").unwrap();

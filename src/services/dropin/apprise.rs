@@ -2,7 +2,7 @@
 //! Apprise uses, and its `slack://A/B/C`, `discord://ID/TOKEN`, `webex://TOKEN/ROOM` and
 //! `zulip://BOT@ORG/TOKEN`, told apart from crier's by their shape.
 
-use super::{each, one, teams, with_fields, Form, Translation};
+use super::{each, one, teams, webhook, with_fields, Form, Translation};
 use crate::url::{percent_decode, percent_encode};
 
 pub(super) fn read(f: &Form) -> Option<Translation> {
@@ -10,18 +10,24 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
     let parts = f.segments();
     match (f.scheme.as_str(), f.userinfo) {
         ("tgram", _) => telegram(f),
-        ("json", _) => one(format!("webhook+http://{host}/{path}")),
-        ("jsons", _) => one(format!("webhook+https://{host}/{path}")),
+        ("json" | "jsons", _) => webhook::apprise(f),
         ("mmost" | "mmosts", _) => mattermost(f),
-        ("pover", Some(user)) => one(format!("pushover://{user}@{host}")),
-        ("ntfys", _) => each(f.targets(0), "name a topic: ntfys://HOST/TOPIC", |topic| {
-            format!("ntfy+https://{host}/{}", encode(topic))
-        }),
+        // pover://USER_KEY@APP_TOKEN/DEVICE/…: the devices, as crier's form has them.
+        ("pover", Some(user)) => {
+            let devices: Vec<String> = f.targets(0).iter().map(|d| encode(d)).collect();
+            one(format!("pushover://{user}@{host}/{}", devices.join("/")))
+        }
+        ("ntfys", _) => ntfy(f),
         ("gotifys", _) => one(format!("gotify://{host}/{path}")),
         ("discord", None) if parts.len() == 1 => {
             one(format!("https://discord.com/api/webhooks/{host}/{path}"))
         }
-        ("pagerduty", Some(integration)) => one(format!("pagerduty://{integration}")),
+        ("pagerduty", Some(integration)) => match f.param("region") {
+            Some(r) if r.eq_ignore_ascii_case("eu") => one(format!(
+                "pagerduty+https://events.eu.pagerduty.com/v2/enqueue?routing_key={integration}"
+            )),
+            _ => one(format!("pagerduty://{integration}")),
+        },
         // An access token, or USER:PASSWORD to log in with.
         ("matrixs", Some(login)) => each(
             f.targets(0),
@@ -72,6 +78,20 @@ fn encode(text: &str) -> String {
 /// A Matrix room for a path: `#alias:server` or `!id:server`.
 fn encode_room(room: &str) -> String {
     percent_encode(room, b"-._~:")
+}
+
+/// `ntfys://[USER:PASSWORD@|TOKEN@]HOST/TOPIC/…[?token=]`: a destination per topic, with
+/// Basic auth or the access token.
+fn ntfy(f: &Form) -> Option<Translation> {
+    let (login, token) = match f.userinfo {
+        Some(u) if u.contains(':') => (format!("{u}@"), f.param("token")),
+        Some(token) => (String::new(), Some(token)),
+        None => (String::new(), f.param("token")),
+    };
+    let token = token.map(|t| format!("?token={t}")).unwrap_or_default();
+    each(f.targets(0), "name a topic: ntfys://HOST/TOPIC", |topic| {
+        format!("ntfy+https://{login}{}/{}{token}", f.host, encode(topic))
+    })
 }
 
 /// `tgram://BOT_TOKEN/CHAT_ID[:TOPIC]/…`: a chat (or `@channel`) per target.

@@ -1,7 +1,7 @@
 //! The URLs of the tools people come from, Apprise and shoutrrr, read the way each tool means
 //! them and rewritten into crier's own forms before routing: one file per tool, and one each
-//! for their e-mail forms (which name a mail server) and Teams forms (which abbreviate a
-//! webhook). Where a scheme means different things in
+//! for their e-mail forms (which name a mail server), Teams forms (which abbreviate a
+//! webhook) and generic webhooks (whose query options are partly the tool's). Where a scheme means different things in
 //! crier and in such a tool, the form decides (shoutrrr's `slack://hook:…@webhook` has an `@`,
 //! crier's `slack://CHANNEL` none), and crier's wins where the form cannot.
 //!
@@ -12,6 +12,7 @@ mod apprise;
 mod mail;
 mod shoutrrr;
 mod teams;
+mod webhook;
 
 use crate::url::{parts, percent_decode, percent_encode, query_pairs, split_tail};
 
@@ -166,7 +167,11 @@ mod tests {
                 "mmosts://chat.example.com/abc123",
                 "mattermost+https://chat.example.com/hooks/abc123",
             ),
-            ("pover://uUser@aToken", "pushover://uUser@aToken"),
+            ("pover://uUser@aToken", "pushover://uUser@aToken/"),
+            (
+                "pover://uUser@aToken/phone",
+                "pushover://uUser@aToken/phone",
+            ),
             (
                 "discord://1234/Tok3n",
                 "https://discord.com/api/webhooks/1234/Tok3n",
@@ -206,6 +211,22 @@ mod tests {
             (
                 "ntfy://ntfy.example.com/builds",
                 "ntfy+https://ntfy.example.com/builds",
+            ),
+            (
+                "ntfys://tk_Tok3n@ntfy.example.com/builds",
+                "ntfy+https://ntfy.example.com/builds?token=tk_Tok3n",
+            ),
+            (
+                "ntfys://ci:pw@ntfy.example.com/builds",
+                "ntfy+https://ci:pw@ntfy.example.com/builds",
+            ),
+            (
+                "ntfy://ci:pw@ntfy.example.com/builds?scheme=http",
+                "ntfy+http://ci:pw@ntfy.example.com/builds",
+            ),
+            (
+                "pagerduty://R0utingKey@ApiKey?region=eu",
+                "pagerduty+https://events.eu.pagerduty.com/v2/enqueue?routing_key=R0utingKey",
             ),
             (
                 "matrixs://ci:pw@matrix.example.com/#builds:example.com",

@@ -1,7 +1,7 @@
 //! shoutrrr's forms, as its services (`pkg/services/<service>/`) read them. Its e-mail form,
 //! `smtp://`, is read with Apprise's in `mail.rs`.
 
-use super::{each, list, one, teams, with_fields, Form, Translation};
+use super::{each, list, one, teams, webhook, with_fields, Form, Translation};
 use crate::url::{percent_decode, percent_encode};
 
 pub(super) fn read(f: &Form) -> Option<Translation> {
@@ -23,10 +23,17 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
             |chat| format!("telegram://{token}/{}", percent_encode(chat, b"-._~@")),
         ),
         // pushover://shoutrrr:APP_TOKEN@USER_KEY: the keys the other way round from crier's.
-        ("pushover", Some(userinfo)) if userinfo.starts_with("shoutrrr:") => one(format!(
-            "pushover://{host}@{}",
-            &userinfo["shoutrrr:".len()..]
-        )),
+        ("pushover", Some(userinfo)) if userinfo.starts_with("shoutrrr:") => {
+            let devices = list(f.param("devices")).join(",");
+            let devices = match devices.is_empty() {
+                true => String::new(),
+                false => format!("?device={}", percent_encode(&devices, b"-._~,")),
+            };
+            one(format!(
+                "pushover://{host}@{}{devices}",
+                &userinfo["shoutrrr:".len()..]
+            ))
+        }
         // matrix://:TOKEN@HOST/?rooms=ROOM: no user, so the password is the access token;
         // matrix://USER:PASSWORD@HOST/?rooms=ROOM logs in.
         ("matrix", Some(userinfo))
@@ -61,9 +68,17 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
                 q => format!("?{q}"),
             }
         )),
-        ("generic", _) => one(format!("webhook+https://{host}/{path}")),
-        ("ntfy", _) if !path.is_empty() => one(format!("ntfy+https://{host}/{path}")),
-        (s, _) if s.starts_with("generic+") => one(format!("webhook+{}://{}", &s[8..], f.rest)),
+        ("generic", _) => webhook::shoutrrr(f),
+        // ntfy://[USER:PASSWORD@]HOST/TOPIC, over HTTPS unless `scheme=http`.
+        ("ntfy", _) if !path.is_empty() => {
+            let web = match f.param("scheme") {
+                Some("http") => "http",
+                _ => "https",
+            };
+            let login = f.userinfo.map(|u| format!("{u}@")).unwrap_or_default();
+            one(format!("ntfy+{web}://{login}{host}/{path}"))
+        }
+        (s, _) if s.starts_with("generic+") => webhook::shoutrrr(f),
         _ => None,
     }
 }
