@@ -95,8 +95,13 @@ fn ntfy(f: &Form) -> Option<Translation> {
 }
 
 /// `tgram://BOT_TOKEN/CHAT_ID[:TOPIC]/…`: a chat (or `@channel`) per target.
+/// `?topic=` (or `?thread=`) is the topic of the chats that name none.
 fn telegram(f: &Form) -> Option<Translation> {
     let token = f.host;
+    let default = f
+        .param("topic")
+        .or_else(|| f.param("thread"))
+        .filter(|t| t.bytes().all(|b| b.is_ascii_digit()));
     each(
         f.targets(0),
         "name a chat: tgram://BOT_TOKEN/CHAT_ID",
@@ -104,7 +109,10 @@ fn telegram(f: &Form) -> Option<Translation> {
             Some((chat, topic)) if topic.bytes().all(|b| b.is_ascii_digit()) => {
                 format!("telegram://{token}/{}?topic={topic}", encode(chat))
             }
-            _ => format!("telegram://{token}/{}", encode(target)),
+            _ => match default {
+                Some(topic) => format!("telegram://{token}/{}?topic={topic}", encode(target)),
+                None => format!("telegram://{token}/{}", encode(target)),
+            },
         },
     )
 }

@@ -261,6 +261,13 @@ mod tests {
             ["telegram://123:ABC/-100555", "telegram://123:ABC/-100666"]
         );
         assert_eq!(
+            read("tgram://123:ABC/-100555/-100666?topic=7"),
+            [
+                "telegram://123:ABC/-100555?topic=7",
+                "telegram://123:ABC/-100666?topic=7"
+            ]
+        );
+        assert_eq!(
             read("tgram://123:ABC/-100555/-100666:42"),
             [
                 "telegram://123:ABC/-100555",
