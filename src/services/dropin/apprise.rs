@@ -241,8 +241,10 @@ fn rocket(f: &Form) -> Option<Translation> {
                 .into(),
         ));
     };
-    let rest = Form::read(&format!("x://{after}")).map(|at| (at.host.to_owned(), at.targets(0)))?;
-    let (host, targets) = rest;
+    // What follows the webhook is an ordinary URL's host and targets.
+    let after = format!("{}://{after}", f.scheme);
+    let at = Form::read(&after)?;
+    let (host, targets) = (at.host, at.targets(0));
     let base = format!("rocketchat+{web}://{host}/hooks/{id}/{token}");
     if targets.is_empty() {
         return one(base);

@@ -1,9 +1,11 @@
 //! The URLs of the tools people come from, Apprise and shoutrrr, read the way each tool means
 //! them and rewritten into crier's own forms before routing: one file per tool, and one each
 //! for their e-mail forms (which name a mail server), Teams forms (which abbreviate a
-//! webhook) and generic webhooks (whose query options are partly the tool's). Where a scheme means different things in
-//! crier and in such a tool, the form decides (shoutrrr's `slack://hook:…@webhook` has an `@`,
-//! crier's `slack://CHANNEL` none), and crier's wins where the form cannot.
+//! webhook) and generic webhooks (whose query options are partly the tool's).
+//!
+//! Where a scheme means different things in crier and in such a tool, the form decides
+//! (shoutrrr's `slack://hook:…@webhook` has an `@`, crier's `slack://CHANNEL` none), and
+//! crier's wins where the form cannot.
 //!
 //! A form that names several targets (chats, rooms, topics, streams) becomes one of crier's
 //! destinations per target, so none is dropped quietly.
