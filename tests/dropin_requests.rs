@@ -277,3 +277,32 @@ fn generic_webhook_forms_keep_their_credentials_and_the_server_s_query() {
         assert!(!run.all_output().contains("HookPassw0rd"));
     }
 }
+
+#[test]
+fn e_mail_options_of_other_tools_cannot_add_a_header() {
+    // A sender's name with a line break is no address; a subject's line break is folded.
+    let run = crier(
+        &[
+            "--print-payload",
+            "--status",
+            "failure",
+            "--to",
+            "mailtos://ci:pw@example.com?to=dev@example.com&name=CI%0D%0ABcc:%20evil@example.org",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for form in [
+        "smtp://mail.example.com:25/?fromAddress=ci@example.com&toAddresses=dev@example.com&subject=Hi%0D%0ABcc:%20evil@example.org",
+        "smtp://mail.example.com:25?to=dev@example.com&from=ci@example.com&subject=Hi%0ABcc:%20evil@example.org",
+    ] {
+        let run = crier(&["--print-payload", "--status", "failure", "--to", form], &[]);
+        assert_eq!(run.code, 0, "{form}: {}", run.stderr);
+        assert!(
+            !run.stdout.lines().any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+            "{form}: {}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("Subject: Hi Bcc:"), "{}", run.stdout);
+    }
+}
