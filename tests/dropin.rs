@@ -62,6 +62,7 @@ fn every_form_in_the_readme_goes_to_its_service() {
             ("Teams", "teams"),
             ("Webex", "webex"),
             ("IRC", "irc"),
+            ("Slack Web API", "slack"),
             ("telegram", "telegram"),
             ("Discord", "discord"),
             ("pushover", "pushover"),
@@ -171,4 +172,33 @@ fn forms_that_cannot_be_sent_say_what_to_write_instead() {
             assert!(!run.all_output().contains(secret), "{}", run.all_output());
         }
     }
+}
+
+#[test]
+fn a_slack_bot_token_in_the_url_needs_no_slack_token_setting() {
+    for form in [
+        "slack://xoxb-1111-2222-BotSecretTok3n@C0123",
+        "slack://xoxb:1111-2222-BotSecretTok3n@C0123",
+        "slack://xoxb-1111-2222-BotSecretTok3n/#builds",
+    ] {
+        let run = crier(
+            &["--print-payload", "--status", "failure", "--to", form],
+            &[],
+        );
+        assert_eq!(run.code, 0, "{form}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("[1] slack https://slack.com/"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            !run.all_output().contains("BotSecretTok3n"),
+            "{}",
+            run.all_output()
+        );
+    }
+    // Without a token anywhere, the setting is what is asked for.
+    let run = crier(&["--print-payload", "--to", "slack://C0123"], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("slack-token"), "{}", run.stderr);
 }

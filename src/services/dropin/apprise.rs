@@ -38,8 +38,16 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
             "https://chat.googleapis.com/v1/spaces/{host}/messages?key={}&token={}",
             parts[0], parts[1]
         )),
-        // slack://A/B/C: an incoming webhook's three tokens (crier's slack://CHANNEL has one).
-        ("slack", None) => {
+        // slack://A/B/C: an incoming webhook's three tokens (crier's slack://CHANNEL has one;
+        // shoutrrr's older form has a bot name before them). slack://xoxb-…/#CHANNEL: a bot.
+        ("slack", user) if !user.is_some_and(|u| u.contains(':')) => {
+            if host.starts_with("xoxb-") || host.starts_with("xoxp-") {
+                return each(
+                    f.targets(0),
+                    "name a channel: slack://BOT_TOKEN/#CHANNEL",
+                    |c| format!("slack://{host}@{}", encode(c)),
+                );
+            }
             let tokens: Vec<&str> = parts
                 .iter()
                 .copied()

@@ -199,6 +199,14 @@ mod tests {
                 "https://chat.googleapis.com/v1/spaces/AAAAspace/messages?key=keyK3y&token=tokT0k",
             ),
             (
+                "slack://ci-bot@T0AAA/B0BBB/XyZsecret9",
+                "https://hooks.slack.com/services/T0AAA/B0BBB/XyZsecret9",
+            ),
+            (
+                "slack://xoxb:123-456-Secret@C0123",
+                "slack://xoxb-123-456-Secret@C0123",
+            ),
+            (
                 "slack://T0AAA/B0BBB/XyZsecret9",
                 "https://hooks.slack.com/services/T0AAA/B0BBB/XyZsecret9",
             ),
@@ -288,6 +296,17 @@ mod tests {
             [
                 "ntfy+https://ntfy.example.com/builds",
                 "ntfy+https://ntfy.example.com/deploys"
+            ]
+        );
+    }
+
+    #[test]
+    fn apprise_s_slack_bot_posts_to_each_channel() {
+        assert_eq!(
+            read("slack://xoxb-123-456-Secret/#builds/C0123"),
+            [
+                "slack://xoxb-123-456-Secret@%23builds",
+                "slack://xoxb-123-456-Secret@C0123"
             ]
         );
     }

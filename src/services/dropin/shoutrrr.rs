@@ -15,6 +15,8 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
                 "https://hooks.slack.com/services/{}",
                 hook.replace('-', "/")
             )),
+            // slack://xoxb:REST@CHANNEL: the bot token `xoxb-REST`, posting to CHANNEL.
+            Some((kind @ ("xoxb" | "xoxp"), rest)) => one(format!("slack://{kind}-{rest}@{host}")),
             _ => None,
         },
         ("telegram", Some(token)) if host.eq_ignore_ascii_case("telegram") => each(

@@ -1,5 +1,5 @@
 //! Slack's Web API, for messages that can be edited: `slack://CHANNEL` with `slack-token`
-//! posts with `chat.postMessage`, and with a message to edit sends `chat.update` (the whole
+//! (or `slack://BOT_TOKEN@CHANNEL`, a token of its own) posts with `chat.postMessage`, and with a message to edit sends `chat.update` (the whole
 //! message again: Slack drops blocks an update leaves out). `slack+https://HOST/api?channel=C…`
 //! points the API elsewhere. Errors come back as HTTP 200 with `"ok": false`.
 
@@ -15,11 +15,17 @@ pub struct SlackApi;
 /// Slack's Web API.
 pub const API: &str = "https://slack.com/api";
 
-/// `slack://CHANNEL` as the Web API's URL, with the token from `slack-token`.
+/// `slack://[BOT_TOKEN@]CHANNEL` as the Web API's URL, with the URL's token or `slack-token`.
 pub fn open(url: &str, setup: &Setup) -> Result<JsonDestination, String> {
+    let mut own_token = None;
     let url = match url.split_once("://") {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("slack") => {
-            let channel = rest.trim_matches('/').replace('#', "%23");
+            let (token, channel) = match rest.split_once('@') {
+                Some((token, channel)) => (Some(crate::url::percent_decode(token)), channel),
+                None => (None, rest),
+            };
+            own_token = token.filter(|t| !t.is_empty());
+            let channel = channel.trim_matches('/').replace('#', "%23");
             if channel.is_empty() {
                 return Err("expected slack://CHANNEL".into());
             }
@@ -27,10 +33,9 @@ pub fn open(url: &str, setup: &Setup) -> Result<JsonDestination, String> {
         }
         _ => url.to_owned(),
     };
-    let token = setup
-        .settings
-        .slack_token
+    let token = own_token
         .as_deref()
+        .or(setup.settings.slack_token.as_deref())
         .ok_or("slack:// destinations need `slack-token` (a bot token with chat:write)")?;
     Ok(JsonDestination::new(&SlackApi, &url).with_secret_header(
         "Authorization",

@@ -34,6 +34,7 @@ static SPEC: Spec = Spec {
         "https://hooks.slack.com/services/…",
         "https://hooks.slack.com/triggers/…",
         "slack://CHANNEL",
+        "slack://BOT_TOKEN@CHANNEL",
         "slack+https://HOST/api?channel=C…",
     ],
     schemes: &["slack"],
