@@ -43,9 +43,11 @@ impl JsonApi for Discord {
         // The unversioned API is v6, where retry_after was in milliseconds.
         let url = url.replacen("/api/webhooks/", "/api/v10/webhooks/", 1);
         let (base, query) = url.split_once('?').unwrap_or((&url, ""));
+        // The URL's own `thread_id` stands unless the `thread` setting names another.
         let mut params: Vec<String> = query
             .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("wait=") && !p.starts_with("thread_id="))
+            .filter(|p| !p.is_empty() && !p.starts_with("wait="))
+            .filter(|p| shape.thread.is_none() || !p.starts_with("thread_id="))
             .map(str::to_owned)
             .collect();
         if let Some(thread) = shape.thread {
@@ -189,6 +191,19 @@ mod tests {
                 "POST",
                 "https://discord.com/api/v10/webhooks/1/tok?thread_id=555&wait=true".into()
             )
+        );
+        // The URL's own thread stands, unless the setting names another.
+        assert_eq!(
+            request("https://discord.com/api/webhooks/1/tok?thread_id=777", none).1,
+            "https://discord.com/api/v10/webhooks/1/tok?thread_id=777&wait=true"
+        );
+        assert_eq!(
+            request(
+                "https://discord.com/api/webhooks/1/tok?thread_id=777",
+                thread
+            )
+            .1,
+            "https://discord.com/api/v10/webhooks/1/tok?thread_id=555&wait=true"
         );
     }
 

@@ -19,9 +19,7 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
         }
         ("ntfys", _) => ntfy(f),
         ("gotifys", _) => one(format!("gotify://{host}/{path}")),
-        ("discord", None) if parts.len() == 1 => {
-            one(format!("https://discord.com/api/webhooks/{host}/{path}"))
-        }
+        ("discord", None) if parts.len() == 1 => one(discord(host, path, f.param("thread"))),
         ("pagerduty", Some(integration)) => match f.param("region") {
             Some(r) if r.eq_ignore_ascii_case("eu") => one(format!(
                 "pagerduty+https://events.eu.pagerduty.com/v2/enqueue?routing_key={integration}"
@@ -75,6 +73,15 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
                 .into(),
         )),
         _ => None,
+    }
+}
+
+/// The Discord webhook, in a thread if one is named (both tools' forms).
+pub(super) fn discord(id: &str, token: &str, thread: Option<&str>) -> String {
+    let url = format!("https://discord.com/api/webhooks/{id}/{token}");
+    match thread.filter(|t| t.bytes().all(|b| b.is_ascii_digit())) {
+        Some(thread) => format!("{url}?thread_id={thread}"),
+        None => url,
     }
 }
 

@@ -183,6 +183,14 @@ mod tests {
                 "https://discord.com/api/webhooks/1234/Tok3n",
             ),
             (
+                "discord://1234/Tok3n?thread=987",
+                "https://discord.com/api/webhooks/1234/Tok3n?thread_id=987",
+            ),
+            (
+                "discord://Tok3n@1234?thread_id=987",
+                "https://discord.com/api/webhooks/1234/Tok3n?thread_id=987",
+            ),
+            (
                 "slack://hook:T0-B0-XYZ@webhook",
                 "https://hooks.slack.com/services/T0/B0/XYZ",
             ),

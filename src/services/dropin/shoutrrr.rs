@@ -8,7 +8,11 @@ pub(super) fn read(f: &Form) -> Option<Translation> {
     let host = f.host;
     let path = f.path;
     match (f.scheme.as_str(), f.userinfo) {
-        ("discord", Some(token)) => one(format!("https://discord.com/api/webhooks/{host}/{token}")),
+        ("discord", Some(token)) => one(super::apprise::discord(
+            host,
+            token,
+            f.param("thread_id").or_else(|| f.param("threadid")),
+        )),
         // slack://hook:T…-B…-X…@webhook: an incoming webhook, its path with `-` for `/`.
         ("slack", Some(userinfo)) => match userinfo.split_once(':') {
             Some(("hook", hook)) => one(format!(
