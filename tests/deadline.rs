@@ -67,6 +67,15 @@ fn an_smtp_server_that_trickles_its_greeting() {
     let port = raw_server(trickle);
     let smtp = format!("smtp://127.0.0.1:{port}?tls=none");
     bounded("mailto:dev@example.com", &[("CRIER_SMTP_URL", &smtp)]);
+    // Destinations that carry their own server, and a log-in before the send.
+    bounded(
+        &format!("smtp://127.0.0.1:{port}?to=dev@example.com&tls=none"),
+        &[],
+    );
+    bounded(
+        &format!("matrix+http://ci:pw12@127.0.0.1:{port}/%21room"),
+        &[],
+    );
 }
 
 #[test]
@@ -119,6 +128,45 @@ fn an_http_server_that_trickles_its_answer() {
         trickle(stream)
     });
     bounded(&format!("http://127.0.0.1:{port}/hook"), &[]);
+}
+
+/// Answers every HTTP request just under the timeout, with what each step of a multi-step
+/// send wants (a log-in's token, an alias's room, the sent event), so only the steps' sum is
+/// too slow.
+fn answer_each_request_late(stream: TcpStream) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut stream = stream;
+    let mut length = 0;
+    let mut line = String::new();
+    while reader.read_line(&mut line).unwrap_or(0) > 2 {
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = value.trim().parse().unwrap_or(0);
+        }
+        line.clear();
+    }
+    let mut body = vec![0; length];
+    let _ = std::io::Read::read_exact(&mut reader, &mut body);
+    sleep(Duration::from_millis(1300));
+    let answer = r#"{"access_token":"syt_late","room_id":"!room:x","event_id":"$e"}"#;
+    let _ = write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+        answer.len()
+    );
+}
+
+#[test]
+fn a_send_of_several_steps_keeps_its_deadline_when_each_step_is_just_in_time() {
+    let port = raw_server(answer_each_request_late);
+    // A Matrix log-in, then an alias's lookup, then the send; an alias alone.
+    bounded(
+        &format!("matrix+http://ci:pw12@127.0.0.1:{port}/%23builds:x"),
+        &[],
+    );
+    bounded(
+        &format!("matrix+http://syt_tok@127.0.0.1:{port}/%23builds:x"),
+        &[],
+    );
 }
 
 #[test]
