@@ -67,6 +67,8 @@ pub fn parse_all<'a>(
         };
         let urls = services::resolve(raw).map_err(|why| refuse(recipients.len() + 1, why))?;
         let several = urls.len() > 1;
+        // Another tool's form, whose parts are secrets too.
+        let foreign = several || urls.first().is_some_and(|u| u != raw);
         for url in urls {
             let index = recipients.len() + 1;
             let (service, url_sent) = services::route(&url).map_err(|why| refuse(index, why))?;
@@ -80,7 +82,7 @@ pub fn parse_all<'a>(
                 destination,
                 route,
                 key,
-                written: services::is_foreign(raw).then(|| raw.to_owned()),
+                written: foreign.then(|| raw.to_owned()),
             });
         }
     }

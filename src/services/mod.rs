@@ -325,11 +325,6 @@ pub(crate) fn unique_id() -> String {
     format!("{now:x}{random:016x}")
 }
 
-/// Whether `raw` is in Apprise's or shoutrrr's form (and so rewritten before routing).
-pub fn is_foreign(raw: &str) -> bool {
-    dropin::translate(raw).is_some()
-}
-
 /// `mailto:, irc://, …`: the schemes services own.
 fn own_schemes() -> String {
     SERVICES

@@ -19,13 +19,14 @@ pub fn parse_recipients(url: &str) -> Result<Vec<Mailbox>, String> {
                 .into(),
         );
     }
-    parse_addresses(list).map_err(|e| match e.is_empty() {
-        true => "no address after mailto:".to_owned(),
-        false => e,
-    })
+    let recipients = parse_addresses(list)?;
+    if recipients.is_empty() {
+        return Err("no address after mailto:".into());
+    }
+    Ok(recipients)
 }
 
-/// `a@example.com,b@example.com`, percent-encoded or not; an empty error for none at all.
+/// `a@example.com,b@example.com`, percent-encoded or not (none at all is an empty list).
 pub fn parse_addresses(list: &str) -> Result<Vec<Mailbox>, String> {
     let mut recipients = Vec::new();
     for address in list.split(',').map(|a| percent_decode(a.trim())) {
@@ -37,9 +38,6 @@ pub fn parse_addresses(list: &str) -> Result<Vec<Mailbox>, String> {
                 .parse::<Mailbox>()
                 .map_err(|_| format!("{address:?} is not an e-mail address"))?,
         );
-    }
-    if recipients.is_empty() {
-        return Err(String::new());
     }
     Ok(recipients)
 }

@@ -1,6 +1,6 @@
-//! E-mail: `mailto:` destinations sent through an SMTP server (`smtp-url`) or Amazon SES
-//! (`ses-region`), or `smtp://…?to=…` destinations that carry their own server, with lettre. Certificates are verified against Mozilla's roots plus
-//! `SSL_CERT_FILE`, as for HTTP.
+//! E-mail, with lettre: `mailto:` destinations sent through an SMTP server (`smtp-url`) or
+//! Amazon SES (`ses-region`), and `smtp://…?to=…` destinations that carry their own server.
+//! Certificates are verified against Mozilla's roots plus `SSL_CERT_FILE`, as for HTTP.
 
 mod letter;
 mod server;
@@ -74,16 +74,15 @@ fn own_server(url: &str, setup: &Setup) -> Result<Mailto, String> {
             }
         }
     }
-    let to = to.ok_or_else(|| format!("no recipients (?to=): {FORM}"))?;
-    let to = parse_addresses(&to).map_err(|e| match e.is_empty() {
-        true => format!("no recipients (?to=): {FORM}"),
-        false => format!("to=: {e}"),
-    })?;
+    let to = parse_addresses(&to.unwrap_or_default()).map_err(|e| format!("to=: {e}"))?;
+    if to.is_empty() {
+        return Err(format!("no recipients (?to=): {FORM}"));
+    }
     let from = match from.or_else(|| setup.settings.email_from.clone()) {
         Some(from) => from
             .trim()
             .parse::<Mailbox>()
-            .map_err(|_| format!("from={from:?} is not an e-mail address"))?,
+            .map_err(|_| "from= is not an e-mail address".to_owned())?,
         None => {
             return Err(format!(
                 "no sender (?from=, or the email-from setting): {FORM}"
